@@ -1,0 +1,239 @@
+"""Checks across files: numbering, alignment of translations, dates, front matter rules.
+
+Per-file problems (syntax, numbering inside an article, references) are found while parsing;
+this module adds what needs a whole version or a whole document. Later pipeline stages
+(classify, provenance) contribute their own checks through `EXTRA_CHECKS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Collector, Diagnostic
+from .load import load_site
+from .model import (
+    Article,
+    BulletList,
+    Document,
+    Item,
+    LanguageText,
+    Paragraph,
+    Site,
+    Span,
+    Table,
+    Version,
+    walk_items,
+)
+
+CheckFn = Callable[[Site, Collector, "CheckOptions"], None]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    root: Path
+    as_of: dt.date
+    strict: bool = False
+
+
+EXTRA_CHECKS: list[CheckFn] = []
+
+
+def register(check: CheckFn) -> CheckFn:
+    """Add a site-wide check (used by later pipeline stages)."""
+    EXTRA_CHECKS.append(check)
+    return check
+
+
+def check_site(root: Path, as_of: dt.date, strict: bool = False) -> tuple[Site, list[Diagnostic]]:
+    out = Collector()
+    site = load_site(root, out)
+    options = CheckOptions(root, as_of, strict)
+    for document in site.documents:
+        check_document(document, out)
+    for extra in EXTRA_CHECKS:
+        extra(site, out, options)
+    return site, out.sorted()
+
+
+def check_document(document: Document, out: Collector) -> None:
+    for index, version in enumerate(document.versions):
+        for text in version.texts:
+            check_article_numbers(text, out)
+            check_closing(text, out)
+        check_front_matter(document, version, first=index == 0, out=out)
+        authoritative = version.text(document.settings.authoritative)
+        if authoritative is None:
+            continue
+        for text in version.texts:
+            if text is not authoritative:
+                check_alignment(authoritative, text, out)
+
+
+def check_article_numbers(text: LanguageText, out: Collector) -> None:
+    previous = None
+    for article in text.articles:
+        number = article.number
+        if number is None:
+            continue
+        if previous is not None:
+            continues_branch = number.main == previous.main and number.branch == (
+                (previous.branch[0] + 1,) if previous.branch else (2,)
+            )
+            follows = number.main == previous.main + 1 and not number.branch
+            if not (continues_branch or follows):
+                what = "repeats" if number == previous else "does not follow"
+                out.add(
+                    article.span,
+                    f"'{article.heading}' {what} the article before it "
+                    f"(expected article {previous.main + 1})",
+                    "number articles 1, 2, 3 … in order; an article inserted later is "
+                    "第4条の2 / Article 4-2, and a removed one stays as '第5条　削除'",
+                    code="article-numbering",
+                )
+        elif number.main != 1 or number.branch:
+            out.add(
+                article.span,
+                f"the first article is '{article.heading}'",
+                "the first article is 第1条 / Article 1",
+                code="article-numbering",
+            )
+        previous = number
+
+
+def check_closing(text: LanguageText, out: Collector) -> None:
+    dated = [c for c in text.closing if c.date is not None]
+    if dated and dated[-1].date != text.meta.effective:
+        out.add(
+            dated[-1].text.span,
+            f"the last date in the closing lines ({dated[-1].date}) is not the effective date "
+            f"({text.meta.effective})",
+            "add the revision line for this version, e.g. '2020 年 10 月 1 日 改定'",
+            code="closing-date",
+            severity="warning",
+        )
+
+
+def check_front_matter(
+    document: Document, version: Version, *, first: bool, out: Collector
+) -> None:
+    authoritative = version.text(document.settings.authoritative)
+    for text in version.texts:
+        meta = text.meta
+        where = Span(text.path, meta.span.line, 1)
+        if not first and not meta.summary:
+            out.add(
+                where,
+                "the front matter has no 'summary' of what changed",
+                "add 'summary:' with one or two sentences in this file's language; "
+                "readers and the notices show it",
+                code="frontmatter-missing-key",
+            )
+        if text is authoritative:
+            if meta.change is None:
+                out.add(
+                    where,
+                    "the front matter has no 'change' level",
+                    "add 'change: editorial', 'change: notice' or 'change: consent'",
+                    code="frontmatter-missing-key",
+                )
+            if meta.announced is not None and meta.announced > meta.effective:
+                out.add(
+                    where,
+                    f"announced ({meta.announced}) is after effective ({meta.effective})",
+                    "a change is announced before it takes effect",
+                    code="announced-after-effective",
+                )
+        elif authoritative is not None:
+            theirs, ours = authoritative.meta, meta
+            for key in ("change", "announced"):
+                mine, master = getattr(ours, key), getattr(theirs, key)
+                if mine is not None and mine != master:
+                    out.add(
+                        where,
+                        f"'{key}' here ({mine}) differs from {authoritative.path} ({master})",
+                        f"set '{key}' only in the authoritative file, {authoritative.path}",
+                        code="frontmatter-conflict",
+                    )
+
+
+# --- alignment of a translation with the authoritative text -----------------------------
+
+
+def _units(text: LanguageText) -> Iterator[tuple[str, Span, str]]:
+    """(anchor, span, description) for every unit that must have a counterpart."""
+    for article in text.articles:
+        yield article.id, article.span, "article"
+        for para in article.paragraphs:
+            yield from _para_units(para)
+
+
+def _para_units(para: Paragraph) -> Iterator[tuple[str, Span, str]]:
+    yield para.id, para.span, "paragraph"
+    for block in para.blocks:
+        if isinstance(block, Table):
+            for row in block.rows:
+                yield row.id, row.span, "table row"
+    for item in walk_items(para.items):
+        yield item.id, item.span, "item" if item.depth == 1 else "sub-item"
+
+
+def _bullet_shape(text: LanguageText) -> dict[str, tuple[Span, tuple[int, ...]]]:
+    shapes: dict[str, tuple[Span, tuple[int, ...]]] = {}
+    for article in text.articles:
+        for para in article.paragraphs:
+            owners: list[Paragraph | Item] = [para, *walk_items(para.items)]
+            for owner in owners:
+                for block in owner.blocks:
+                    if isinstance(block, Table):
+                        for row in block.rows:
+                            shapes[row.id] = (row.span, tuple(len(c.bullets) for c in row.cells))
+                    elif isinstance(block, BulletList):
+                        shapes[f"{owner.id}-list"] = (block.span, (len(block.items),))
+    return shapes
+
+
+def _nearest_article(text: LanguageText, anchor: str) -> Article | None:
+    best = None
+    for article in text.articles:
+        if anchor == article.id or anchor.startswith(article.id + "-"):
+            best = article
+    return best
+
+
+def check_alignment(master: LanguageText, translation: LanguageText, out: Collector) -> None:
+    ours = {anchor: (span, kind) for anchor, span, kind in _units(master)}
+    theirs = {anchor: (span, kind) for anchor, span, kind in _units(translation)}
+    for anchor, (span, kind) in ours.items():
+        if anchor not in theirs:
+            article = _nearest_article(translation, anchor)
+            where = article.span if article else Span(translation.path, 1, 1)
+            out.add(
+                where,
+                f"the {kind} '{anchor}' of {master.path} (line {span.line}) has no counterpart "
+                "in this translation",
+                "translate it in the same place, with the same number",
+                code="alignment-missing",
+            )
+    for anchor, (span, kind) in theirs.items():
+        if anchor not in ours:
+            out.add(
+                span,
+                f"this {kind} ('{anchor}') has no counterpart in {master.path}",
+                "a translation has the same articles, paragraphs, items and rows as the "
+                "authoritative text; remove it or add it there first",
+                code="alignment-extra",
+            )
+    master_shapes = _bullet_shape(master)
+    for anchor, (span, shape) in _bullet_shape(translation).items():
+        if anchor in master_shapes and master_shapes[anchor][1] != shape:
+            out.add(
+                span,
+                f"the bullets of '{anchor}' differ in number from {master.path} "
+                f"(line {master_shapes[anchor][0].line}): {list(shape)} here, "
+                f"{list(master_shapes[anchor][1])} there",
+                "translate bullet by bullet (each starts with ・ or •)",
+                code="alignment-bullets",
+            )

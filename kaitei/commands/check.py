@@ -1,0 +1,35 @@
+"""`kaitei check`: load every document and version, print every problem, exit 0/1/2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..check import check_site
+from ..clock import as_of
+from ..diagnostics import to_json
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("check", help="check the content; exit 1 on problems")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="the date to check against")
+    parser.add_argument("--strict", action="store_true", help="warnings fail too")
+    parser.add_argument("--root", type=Path, default=Path("."), help=argparse.SUPPRESS)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    _, diagnostics = check_site(args.root, as_of(args.as_of, "UTC"), args.strict)
+    if args.format == "json":
+        print(to_json(diagnostics))
+    else:
+        for diagnostic in diagnostics:
+            print(diagnostic.format(), file=sys.stderr if False else sys.stdout)
+            print()
+        errors = sum(d.severity == "error" for d in diagnostics)
+        warnings = len(diagnostics) - errors
+        print(f"{errors} error(s), {warnings} warning(s)" if diagnostics else "no problems found")
+    failing = [d for d in diagnostics if d.severity == "error" or args.strict]
+    return 1 if failing else 0

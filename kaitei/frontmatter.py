@@ -1,0 +1,382 @@
+"""Front matter of a version file and the document's document.yml, checked against a schema."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, cast
+
+import yaml
+
+from .diagnostics import Collector
+from .model import CHANGE_LEVELS, ChangeLevel, DocumentSettings, Erratum, FrontMatter, Rule, Span
+
+
+@dataclass(frozen=True, slots=True)
+class YamlValue:
+    value: Any
+    line: int  # 1-based, in the file
+    column: int
+
+
+def split_front_matter(text: str) -> tuple[str | None, int, str, int]:
+    """(front matter, its first line, body, the body's first line); None when absent."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return None, 0, text, 1
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:index]), 2, "\n".join(lines[index + 1 :]), index + 2
+    return "\n".join(lines[1:]), 2, "", len(lines) + 1
+
+
+def load_mapping(
+    text: str, path: str, first_line: int, out: Collector
+) -> dict[str, YamlValue] | None:
+    """Top-level keys of a YAML mapping with their lines; a YAML error becomes a diagnostic."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = first_line + (mark.line if mark else 0)
+        column = (mark.column + 1) if mark else 1
+        problem = getattr(error, "problem", None) or str(error)
+        out.add(
+            (path, line, column),
+            f"the YAML is malformed: {problem}",
+            "check indentation and that every 'key: value' has a space after the colon; "
+            "quote values that contain ': ' or start with a special character",
+            code="yaml-syntax",
+        )
+        return None
+    if node is None:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        out.add(
+            (path, first_line + node.start_mark.line, node.start_mark.column + 1),
+            "expected 'key: value' lines",
+            code="yaml-not-mapping",
+        )
+        return None
+    result: dict[str, YamlValue] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        value = yaml.safe_load(yaml.serialize(value_node))
+        if key in result:
+            out.add(
+                (path, first_line + key_node.start_mark.line, key_node.start_mark.column + 1),
+                f"the key '{key}' appears twice",
+                "keep one of them",
+                code="yaml-duplicate-key",
+            )
+        result[key] = YamlValue(
+            value, first_line + key_node.start_mark.line, key_node.start_mark.column + 1
+        )
+    return result
+
+
+def _closest(word: str, choices: tuple[str, ...]) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(word, choices, n=1)
+    return f"did you mean '{match[0]}'? " if match else ""
+
+
+def _unknown_keys(
+    data: dict[str, YamlValue], known: tuple[str, ...], path: str, out: Collector
+) -> None:
+    for key, value in sorted(data.items()):
+        if key not in known:
+            out.add(
+                (path, value.line, value.column),
+                f"unknown key '{key}'",
+                _closest(key, known) + "known keys: " + ", ".join(known),
+                code="frontmatter-unknown-key",
+            )
+
+
+def _date(value: YamlValue, key: str, path: str, out: Collector) -> dt.date | None:
+    raw = value.value
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
+    out.add(
+        (path, value.line, value.column),
+        f"'{key}' is not a date: {raw!r}",
+        "write dates as YYYY-MM-DD, e.g. 2020-10-01",
+        code="frontmatter-bad-date",
+    )
+    return None
+
+
+def _text(value: YamlValue | None, key: str, path: str, out: Collector) -> str:
+    if value is None or value.value is None:
+        return ""
+    if not isinstance(value.value, str | int | float):
+        out.add(
+            (path, value.line, value.column),
+            f"'{key}' must be text",
+            code="frontmatter-bad-type",
+        )
+        return ""
+    return str(value.value).strip()
+
+
+def _text_list(value: YamlValue | None, key: str, path: str, out: Collector) -> tuple[str, ...]:
+    if value is None or value.value is None:
+        return ()
+    if not isinstance(value.value, list) or not all(isinstance(v, str) for v in value.value):
+        out.add(
+            (path, value.line, value.column),
+            f"'{key}' must be a list of lines starting with '- '",
+            code="frontmatter-bad-type",
+        )
+        return ()
+    return tuple(v.strip() for v in value.value)
+
+
+FRONT_MATTER_KEYS = (
+    "effective",
+    "announced",
+    "change",
+    "summary",
+    "changes",
+    "reconstruction",
+    "reconstruction_note",
+    "acknowledge",
+    "errata",
+)
+
+
+def parse_front_matter(
+    data: dict[str, YamlValue], path: str, first_line: int, out: Collector
+) -> FrontMatter | None:
+    _unknown_keys(data, FRONT_MATTER_KEYS, path, out)
+    span = Span(path, max(first_line - 1, 1), 1)
+    if "effective" not in data:
+        out.add(
+            span,
+            "the front matter has no 'effective' date",
+            "add 'effective: YYYY-MM-DD' (the same date as the version's folder name)",
+            code="frontmatter-missing-key",
+        )
+        return None
+    effective = _date(data["effective"], "effective", path, out)
+    announced = _date(data["announced"], "announced", path, out) if "announced" in data else None
+    change: ChangeLevel | None = None
+    if "change" in data:
+        raw = data["change"].value
+        if raw in CHANGE_LEVELS:
+            change = cast(ChangeLevel, raw)
+        else:
+            out.add(
+                (path, data["change"].line, data["change"].column),
+                f"unknown change level {raw!r}",
+                "use one of: editorial (wording only), notice (material change), "
+                "consent (the law requires consent)",
+                code="frontmatter-bad-change",
+            )
+    acknowledge: list[tuple[str, str]] = []
+    if "acknowledge" in data and data["acknowledge"].value:
+        raw_ack = data["acknowledge"].value
+        if isinstance(raw_ack, dict) and all(
+            isinstance(v, str) and v.strip() for v in raw_ack.values()
+        ):
+            acknowledge = sorted((str(k), str(v).strip()) for k, v in raw_ack.items())
+        else:
+            out.add(
+                (path, data["acknowledge"].line, data["acknowledge"].column),
+                "'acknowledge' must map each rule id to a written reason",
+                "write e.g.\n  acknowledge:\n"
+                "    new-article: the new article only restates the law",
+                code="frontmatter-bad-type",
+            )
+    errata = _errata(data.get("errata"), path, out)
+    reconstruction = data.get("reconstruction")
+    if reconstruction is not None and not isinstance(reconstruction.value, bool):
+        out.add(
+            (path, reconstruction.line, reconstruction.column),
+            "'reconstruction' must be true or false",
+            code="frontmatter-bad-type",
+        )
+    if effective is None:
+        return None
+    return FrontMatter(
+        effective=effective,
+        announced=announced,
+        change=change,
+        summary=_text(data.get("summary"), "summary", path, out),
+        changes=_text_list(data.get("changes"), "changes", path, out),
+        reconstruction=bool(reconstruction and reconstruction.value is True),
+        reconstruction_note=_text(
+            data.get("reconstruction_note"), "reconstruction_note", path, out
+        ),
+        acknowledge=tuple(acknowledge),
+        errata=errata,
+        span=span,
+    )
+
+
+def _errata(value: YamlValue | None, path: str, out: Collector) -> tuple[Erratum, ...]:
+    if value is None or not value.value:
+        return ()
+    entries = value.value
+    hint = (
+        "write each erratum as\n  errata:\n    - date: YYYY-MM-DD\n      reason: why\n"
+        "      before: the old words\n      after: the new words"
+    )
+    if not isinstance(entries, list):
+        out.add(
+            (path, value.line, value.column), "'errata' must be a list", hint, code="erratum-bad"
+        )
+        return ()
+    result = []
+    for index, entry in enumerate(entries):
+        ok = isinstance(entry, dict) and {"date", "reason", "before", "after"} <= set(entry)
+        when = entry.get("date") if isinstance(entry, dict) else None
+        if isinstance(when, str):
+            try:
+                when = dt.date.fromisoformat(when)
+            except ValueError:
+                when = None
+        if not ok or not isinstance(when, dt.date):
+            out.add(
+                (path, value.line + 1 + index, value.column),
+                f"erratum {index + 1} needs date, reason, before and after",
+                hint,
+                code="erratum-bad",
+            )
+            continue
+        assert isinstance(entry, dict)
+        result.append(
+            Erratum(
+                when,
+                str(entry["reason"]).strip(),
+                str(entry["before"] or ""),
+                str(entry["after"] or ""),
+                Span(path, value.line, value.column),
+            )
+        )
+    return tuple(result)
+
+
+DOCUMENT_KEYS = (
+    "titles",
+    "authoritative",
+    "languages",
+    "timezone",
+    "notice_period_days",
+    "banner_days_after",
+    "diff_layout",
+    "rules",
+)
+RULE_KEYS = ("id", "level", "when", "articles", "description")
+
+
+def parse_document_settings(
+    data: dict[str, YamlValue], path: str, out: Collector
+) -> DocumentSettings | None:
+    _unknown_keys(data, DOCUMENT_KEYS, path, out)
+    for key in ("titles", "authoritative"):
+        if key not in data:
+            out.add(
+                (path, 1, 1),
+                f"document.yml has no '{key}'",
+                "see content/README.md for a complete document.yml",
+                code="document-missing-key",
+            )
+    if "titles" not in data or "authoritative" not in data:
+        return None
+    titles = data["titles"].value
+    if not isinstance(titles, dict) or not titles:
+        out.add(
+            (path, data["titles"].line, data["titles"].column),
+            "'titles' must give a title per language, e.g. 'ja: プライバシーポリシー'",
+            code="document-bad-value",
+        )
+        return None
+    authoritative = str(data["authoritative"].value)
+    languages = list(data["languages"].value) if "languages" in data else sorted(titles)
+    if authoritative not in languages:
+        out.add(
+            (path, data["authoritative"].line, data["authoritative"].column),
+            f"the authoritative language '{authoritative}' is not among the languages {languages}",
+            code="document-bad-value",
+        )
+        return None
+    languages = [authoritative] + [lang for lang in languages if lang != authoritative]
+    layout = str(data["diff_layout"].value) if "diff_layout" in data else "new-left"
+    if layout not in ("new-left", "old-left"):
+        out.add(
+            (path, data["diff_layout"].line, data["diff_layout"].column),
+            f"unknown diff_layout {layout!r}",
+            "use new-left (the Japanese custom: 新 on the left) or old-left",
+            code="document-bad-value",
+        )
+        layout = "new-left"
+    rules = _rules(data.get("rules"), path, out)
+
+    def _int(key: str, default: int) -> int:
+        if key not in data:
+            return default
+        value = data[key].value
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        out.add(
+            (path, data[key].line, data[key].column),
+            f"'{key}' must be a whole number of days",
+            code="document-bad-value",
+        )
+        return default
+
+    return DocumentSettings(
+        titles=tuple(sorted((str(k), str(v)) for k, v in titles.items())),
+        authoritative=authoritative,
+        languages=tuple(languages),
+        timezone=str(data["timezone"].value) if "timezone" in data else "UTC",
+        notice_period_days=_int("notice_period_days", 30),
+        banner_days_after=_int("banner_days_after", 30),
+        diff_layout=cast("Any", layout),
+        rules=rules,
+        path=path,
+    )
+
+
+def _rules(value: YamlValue | None, path: str, out: Collector) -> tuple[Rule, ...]:
+    if value is None or not value.value:
+        return ()
+    if not isinstance(value.value, list):
+        out.add((path, value.line, value.column), "'rules' must be a list", code="rule-bad")
+        return ()
+    rules = []
+    for index, entry in enumerate(value.value):
+        where = (path, value.line + 1 + index, value.column)
+        if not isinstance(entry, dict) or not {"id", "level", "when"} <= set(entry):
+            out.add(where, f"rule {index + 1} needs id, level and when", code="rule-bad")
+            continue
+        unknown = sorted(set(entry) - set(RULE_KEYS))
+        if unknown:
+            out.add(where, f"rule '{entry['id']}' has unknown keys {unknown}", code="rule-bad")
+        if entry["level"] not in CHANGE_LEVELS:
+            out.add(
+                where, f"rule '{entry['id']}' has unknown level {entry['level']!r}", code="rule-bad"
+            )
+            continue
+        articles = entry.get("articles") or []
+        rules.append(
+            Rule(
+                id=str(entry["id"]),
+                level=entry["level"],
+                when=str(entry["when"]),
+                articles=tuple(str(a) for a in articles),
+                description=str(entry.get("description", "")),
+                span=Span(path, value.line + 1 + index, value.column),
+            )
+        )
+    return tuple(rules)

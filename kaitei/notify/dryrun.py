@@ -1,0 +1,34 @@
+"""`--dry-run DIR`: write each message as an .eml file instead of sending it."""
+
+from __future__ import annotations
+
+import os
+import re
+from email.message import EmailMessage
+from pathlib import Path
+
+
+class DryRunTransport:
+    dry_run = True
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        directory.mkdir(parents=True, exist_ok=True)
+        self.written: list[Path] = []
+
+    def send(self, message: EmailMessage, sender: str, recipient: str) -> None:
+        path = self.directory / eml_name(message)
+        # Write then rename: an interrupted dry run never leaves a truncated .eml behind.
+        tmp = path.with_suffix(".eml.tmp")
+        tmp.write_bytes(message.as_bytes())
+        os.replace(tmp, path)
+        self.written.append(path)
+
+    def close(self) -> None:
+        pass
+
+
+def eml_name(message: EmailMessage) -> str:
+    """`<language>-<message-id hash>.eml`: stable across runs, no address in the file name."""
+    token = re.sub(r"[^A-Za-z0-9]", "", str(message["Message-ID"]).split("@")[0])
+    return f"{message['Content-Language']}-{token.removeprefix('kaitei')}.eml"

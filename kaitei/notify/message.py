@@ -1,0 +1,211 @@
+"""Build one notice email: multipart/alternative text + HTML, UTF-8, from per-language templates."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Literal
+
+import jinja2
+
+from .address import address_problem, control_problem, to_ascii_domain
+from .errors import MessageError
+from .recipients import Recipient
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeText:
+    """What a notice says in one language."""
+
+    title: str  # the document's title, e.g. プライバシーポリシー
+    summary: str
+    changes: tuple[str, ...]
+    notice_url: str
+    diff_url: str  # the 新旧対照表 page
+    sender_name: str  # who the notice is from, e.g. 株式会社セールポート
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeMail:
+    """Everything the email of one notice-level version needs; built from the model by the CLI."""
+
+    doc: str
+    version: str
+    level: Literal["notice", "consent"]
+    effective: date
+    announced: date
+    authoritative_language: str
+    texts: Mapping[str, NoticeText]  # per language
+    sender: str  # From address
+    reply_to: str | None = None
+    list_unsubscribe: str | None = None  # a URL or mailto:, sent as List-Unsubscribe
+    extra: Mapping[str, str] = field(default_factory=dict)  # more template values
+
+    @property
+    def notice_id(self) -> str:
+        return f"{self.doc}/{self.version}"
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(sorted(self.texts))
+
+
+def message_id(notice: NoticeMail, recipient_email: str) -> str:
+    """A Message-ID fixed by notice and recipient, so a resend after a crash is recognisable."""
+    digest = hashlib.sha256(f"{notice.notice_id}\0{recipient_email}".encode()).hexdigest()[:32]
+    domain = to_ascii_domain(notice.sender.rpartition("@")[2])
+    return f"<kaitei.{digest}@{domain}>"
+
+
+class MessageBuilder:
+    """Renders messages of one notice; templates are loaded and checked once, up front."""
+
+    def __init__(self, notice: NoticeMail, templates_dir: Path = TEMPLATES_DIR) -> None:
+        self.notice = notice
+        self._check_notice()
+        self._env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(templates_dir),
+            undefined=jinja2.StrictUndefined,
+            autoescape=jinja2.select_autoescape(enabled_extensions=("html",)),
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        try:
+            self._templates = {
+                lang: tuple(
+                    self._env.get_template(f"{lang}/{name}")
+                    for name in ("subject.txt", "body.txt", "body.html")
+                )
+                for lang in notice.languages
+            }
+        except jinja2.TemplateNotFound as exc:
+            raise MessageError(f"no email template {exc.name} in {templates_dir}") from exc
+        except jinja2.TemplateSyntaxError as exc:
+            raise MessageError(f"{exc.filename}:{exc.lineno}: {exc.message}") from exc
+
+    def build(self, recipient: Recipient, now: datetime) -> EmailMessage:
+        notice = self.notice
+        text = notice.texts[recipient.language]
+        context = self._context(recipient)
+        subject_t, text_t, html_t = self._templates[recipient.language]
+        try:
+            # A subject is one line: whatever whitespace the template has collapses to spaces.
+            subject = " ".join(subject_t.render(context).split())
+            body_text = text_t.render(context)
+            body_html = html_t.render(context)
+        except jinja2.UndefinedError as exc:
+            raise MessageError(f"email template for {recipient.language!r}: {exc}") from exc
+
+        msg = EmailMessage(policy=SMTP)
+        msg["Subject"] = _header(subject, "Subject")
+        msg["From"] = Address(_header(text.sender_name, "sender name"), addr_spec=notice.sender)
+        msg["To"] = Address(_header(recipient.name, "recipient name"), addr_spec=recipient.email)
+        if notice.reply_to:
+            msg["Reply-To"] = Address(addr_spec=notice.reply_to)
+        msg["Date"] = format_datetime(now)
+        msg_id = message_id(notice, recipient.email)
+        msg["Message-ID"] = msg_id
+        # RFC 3834: keeps vacation responders from answering a mass mailing.
+        msg["Auto-Submitted"] = "auto-generated"
+        if notice.list_unsubscribe:
+            msg["List-Unsubscribe"] = f"<{_header(notice.list_unsubscribe, 'List-Unsubscribe')}>"
+        msg["X-Kaitei-Notice"] = _header(notice.notice_id, "notice id")
+        msg.set_content(body_text, charset="utf-8")
+        msg.add_alternative(body_html, subtype="html", charset="utf-8")
+        # After the bodies: set_content() clears every Content-* header.
+        msg["Content-Language"] = recipient.language
+        # The default boundary is random; a fixed one keeps dry-run output byte-identical.
+        # "=_" can occur in neither base64 nor quoted-printable text, so it cannot collide.
+        msg.set_boundary(f"=_kaitei_{msg_id[8:40]}")
+        return msg
+
+    def _context(self, recipient: Recipient) -> dict[str, object]:
+        notice = self.notice
+        text = notice.texts[recipient.language]
+        return {
+            "doc": notice.doc,
+            "version": notice.version,
+            "level": notice.level,
+            "effective": notice.effective,
+            "announced": notice.announced,
+            "effective_text": long_date(notice.effective, recipient.language),
+            "announced_text": long_date(notice.announced, recipient.language),
+            "language": recipient.language,
+            "authoritative_language": notice.authoritative_language,
+            "is_translation": recipient.language != notice.authoritative_language,
+            "recipient_name": recipient.name,
+            "title": text.title,
+            "summary": text.summary,
+            "changes": text.changes,
+            "notice_url": text.notice_url,
+            "diff_url": text.diff_url,
+            "sender_name": text.sender_name,
+            "reply_to": notice.reply_to or "",
+            **notice.extra,
+        }
+
+    def _check_notice(self) -> None:
+        notice = self.notice
+        if not notice.texts:
+            raise MessageError(f"notice {notice.notice_id} has no text in any language")
+        if notice.authoritative_language not in notice.texts:
+            raise MessageError(
+                f"notice {notice.notice_id}: no text in the authoritative language "
+                f"{notice.authoritative_language!r}"
+            )
+        for label, value in (("sender", notice.sender), ("reply-to", notice.reply_to)):
+            if value is None:
+                continue
+            problem = address_problem(value)
+            if problem is not None:
+                raise MessageError(f"{label} address {value!r}: {problem}")
+        for lang, text in notice.texts.items():
+            for label, value in (
+                ("title", text.title),
+                ("sender_name", text.sender_name),
+                ("notice_url", text.notice_url),
+                ("diff_url", text.diff_url),
+            ):
+                problem = control_problem(value)
+                if problem is not None or not value.strip():
+                    raise MessageError(f"notice {lang} {label}: {problem or 'missing'}")
+
+
+def _header(value: str, label: str) -> str:
+    problem = control_problem(value)
+    if problem is not None:
+        raise MessageError(f"{label} {value!r} {problem}; refusing to put it in a header")
+    return value
+
+
+def long_date(day: date, language: str) -> str:
+    """A date as a reader writes it: 2020年10月1日, 1 October 2020."""
+    if language == "ja":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]

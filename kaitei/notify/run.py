@@ -1,0 +1,224 @@
+"""deliver(): recipients file → messages → transport, through the resumable outbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+
+from .address import mask_address
+from .clock import SYSTEM_CLOCK, Clock, RateLimiter
+from .errors import TransportError
+from .message import TEMPLATES_DIR, MessageBuilder, NoticeMail
+from .outbox import Outbox
+from .recipients import Recipient, Rejected, load_recipients
+from .transport import PermanentFailure, TransientFailure, Transport
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    attempts: int = 5  # tries per message in one run before it is deferred to the next run
+    first_delay: float = 1.0  # seconds; doubled after each failed try
+    max_delay: float = 60.0
+    # After this many messages in a row are deferred the server is plainly unwell: stop
+    # instead of spending minutes of back-off on every remaining recipient.
+    stop_after_deferred: int = 3
+
+    def delay(self, attempt: int) -> float:
+        return float(min(self.max_delay, self.first_delay * 2 ** (attempt - 1)))
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    line: int  # in the recipients file
+    email: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    notice_id: str
+    dry_run: bool
+    recipients: int  # valid rows in the file
+    sent: int  # handed to the server (or written as .eml) in this run
+    already_sent: int  # skipped: sent by an earlier run
+    resent_in_flight: int  # in flight when an earlier run died; sent again, may be a duplicate
+    failed: tuple[Failure, ...]  # permanent failures (5xx), now or in an earlier run
+    deferred: tuple[Failure, ...]  # temporary failures: still queued, a rerun retries them
+    rejected: tuple[Rejected, ...]
+    not_attempted: int  # still queued because the run stopped early
+    stopped: str | None  # why the run stopped early, if it did
+
+    @property
+    def complete(self) -> bool:
+        """Every valid recipient has been sent the message."""
+        return self.sent + self.already_sent == self.recipients
+
+
+def deliver(
+    notice: NoticeMail,
+    recipients_path: Path,
+    outbox_path: Path | None,
+    transport: Transport,
+    *,
+    rate: float = 0.0,
+    clock: Clock = SYSTEM_CLOCK,
+    retry: RetryPolicy | None = None,
+    retry_failed: bool = False,
+    templates_dir: Path = TEMPLATES_DIR,
+) -> Summary:
+    """Send `notice` to everyone in the recipients file who has not had it yet.
+
+    Rerunning with the same arguments after a crash sends what is left; after a complete
+    run it sends nothing. A dry-run transport gets a throwaway outbox, so a dry run never
+    counts as sent. Permanent failures are not retried unless `retry_failed`. Raises
+    NotifyError for problems with the whole run (templates, recipients file, outbox);
+    a server that cannot be used stops the run and is reported in the Summary.
+    """
+    retry = retry or RetryPolicy()
+    builder = MessageBuilder(notice, templates_dir)
+    listing = load_recipients(recipients_path, notice.languages)
+    notice_id = notice.notice_id
+    pacer = RateLimiter(rate, clock)
+
+    sent = already_sent = in_flight = 0
+    failed: list[Failure] = []
+    deferred: list[Failure] = []
+    stopped: str | None = None
+    with Outbox.open(None if transport.dry_run else outbox_path) as outbox:
+        outbox.enqueue(
+            notice_id,
+            listing.recipients,
+            [r.value for r in listing.rejected if r.value and r.duplicate_of is None],
+            clock.now(),
+        )
+        if retry_failed:
+            outbox.requeue_failed(notice_id, clock.now())
+        rows = outbox.rows(notice_id)
+        pending: list[Recipient] = []
+        for recipient in listing.recipients:
+            row = rows[recipient.email]
+            if row.state == "sent":
+                already_sent += 1
+            elif row.state == "failed":
+                failed.append(Failure(recipient.line, recipient.email, row.last_error or ""))
+            else:
+                in_flight += row.state == "sending"
+                pending.append(recipient)
+
+        deferred_in_a_row = not_attempted = index = 0
+        try:
+            for index, recipient in enumerate(pending):
+                message = builder.build(recipient, clock.now())
+                outcome = _send_one(
+                    outbox, transport, pacer, clock, retry, notice, recipient, message
+                )
+                if outcome is None:
+                    sent += 1
+                    deferred_in_a_row = 0
+                elif isinstance(outcome, PermanentFailure):
+                    failed.append(Failure(recipient.line, recipient.email, str(outcome)))
+                    deferred_in_a_row = 0
+                else:
+                    deferred.append(Failure(recipient.line, recipient.email, str(outcome)))
+                    deferred_in_a_row += 1
+                    if deferred_in_a_row >= retry.stop_after_deferred:
+                        stopped = (
+                            f"stopped after {deferred_in_a_row} messages in a row could not be "
+                            f"sent ({outcome})"
+                        )
+                        not_attempted = len(pending) - index - 1
+                        break
+        except TransportError as exc:
+            stopped = str(exc)
+            not_attempted = len(pending) - index
+        finally:
+            transport.close()
+
+    return Summary(
+        notice_id=notice_id,
+        dry_run=transport.dry_run,
+        recipients=len(listing.recipients),
+        sent=sent,
+        already_sent=already_sent,
+        resent_in_flight=in_flight,
+        failed=tuple(failed),
+        deferred=tuple(deferred),
+        rejected=listing.rejected,
+        not_attempted=not_attempted,
+        stopped=stopped,
+    )
+
+
+def _send_one(
+    outbox: Outbox,
+    transport: Transport,
+    pacer: RateLimiter,
+    clock: Clock,
+    retry: RetryPolicy,
+    notice: NoticeMail,
+    recipient: Recipient,
+    message: EmailMessage,
+) -> TransientFailure | PermanentFailure | None:
+    """Try one message up to retry.attempts times; None when the server accepted it."""
+    last: TransientFailure | None = None
+    for attempt in range(1, retry.attempts + 1):
+        if attempt > 1:
+            clock.sleep(retry.delay(attempt - 1))
+        pacer.wait()
+        # Committed before the server sees the message: if we die from here until
+        # mark_sent, the rerun finds `sending` and sends it again (the one duplicate).
+        outbox.mark_sending(notice.notice_id, recipient.email, clock.now())
+        try:
+            transport.send(message, notice.sender, recipient.email)
+        except PermanentFailure as exc:
+            outbox.mark_failed(notice.notice_id, recipient.email, clock.now(), str(exc))
+            return exc
+        except TransientFailure as exc:
+            outbox.mark_deferred(notice.notice_id, recipient.email, clock.now(), str(exc))
+            last = exc
+            continue
+        except TransportError:
+            outbox.mark_deferred(notice.notice_id, recipient.email, clock.now(), "run stopped")
+            raise
+        outbox.mark_sent(notice.notice_id, recipient.email, clock.now())
+        return None
+    assert last is not None
+    return last
+
+
+def format_summary(summary: Summary) -> str:
+    """The report printed at the end of `kaitei notify`; addresses are masked for CI logs."""
+    verb = "written (dry run)" if summary.dry_run else "sent"
+    lines = [
+        f"{summary.notice_id}: {summary.recipients} recipients",
+        f"  {verb}: {summary.sent}",
+        f"  skipped, already sent: {summary.already_sent}",
+    ]
+    if summary.resent_in_flight:
+        lines.append(
+            f"  sent again after an interrupted run (may have arrived twice): "
+            f"{summary.resent_in_flight}"
+        )
+    sections: list[tuple[str, list[str]]] = [
+        ("failed permanently", [_line(f) for f in summary.failed]),
+        ("deferred, will be retried by the next run", [_line(f) for f in summary.deferred]),
+        (
+            "rejected rows in the recipients file",
+            [f"line {r.line}: {r.reason}" for r in summary.rejected],
+        ),
+    ]
+    for title, items in sections:
+        lines.append(f"  {title}: {len(items)}")
+        lines.extend(f"    {item}" for item in items)
+    if summary.not_attempted:
+        lines.append(f"  not attempted, still queued: {summary.not_attempted}")
+    if summary.stopped:
+        lines.append(f"  STOPPED: {summary.stopped}")
+    if not summary.complete and not summary.dry_run:
+        lines.append("  Run the same command again to retry what is still queued.")
+    return "\n".join(lines)
+
+
+def _line(failure: Failure) -> str:
+    return f"line {failure.line} ({mask_address(failure.email)}): {failure.reason}"
