@@ -1,0 +1,60 @@
+"""The contract between the site builder and the modules that contribute output.
+
+Every feature (pages, diffs, notices, feeds, JSON, manifest) is a *generator*: a pure function
+of a `BuildContext` that yields `OutputFile`s. The builder runs every registered generator,
+writes the files into a temporary folder and swaps it in; the MkDocs plugin does the same
+through MkDocs. Generators never write files themselves and never read the clock: `as_of` is
+the only "now".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ..model import Site
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    url: str  # relative URL, see urls.py; pages end in "/"
+    content: bytes
+    lang: str | None = None  # the page's language (for the sitemap); None for language-free files
+    alternates: tuple[tuple[str, str], ...] = ()  # (hreflang, url) incl. x-default, for the sitemap
+    in_sitemap: bool = True
+
+
+class Renderer(Protocol):
+    """Renders a theme template inside the site layout (implemented by kaitei.site.render)."""
+
+    def page(self, template: str, url: str, lang: str, **context: Any) -> bytes: ...
+
+    def text(self, template: str, **context: Any) -> str: ...
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    site: Site
+    as_of: dt.date
+    root: str  # the site repository
+    base_url: str  # absolute site URL from mkdocs.yml `site_url`, ending in "/"
+    renderer: Renderer
+    # Results of one stage other stages reuse (e.g. ChangeSets), keyed by the producing module.
+    cache: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+Generator = Callable[[BuildContext], Iterable[OutputFile]]
+
+GENERATORS: dict[str, Generator] = {}
+
+
+def generator(name: str) -> Callable[[Generator], Generator]:
+    """Register a generator under a stable name; the builder runs them in name order."""
+
+    def register(fn: Generator) -> Generator:
+        GENERATORS[name] = fn
+        return fn
+
+    return register
