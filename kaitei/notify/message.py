@@ -179,6 +179,10 @@ class MessageBuilder:
                 problem = control_problem(value)
                 if problem is not None or not value.strip():
                     raise MessageError(f"notice {lang} {label}: {problem or 'missing'}")
+            for label, url in (("notice_url", text.notice_url), ("diff_url", text.diff_url)):
+                # Links go into href attributes; only web addresses belong there.
+                if not url.startswith(("https://", "http://")):
+                    raise MessageError(f"notice {lang} {label}: {url!r} is not an http(s) URL")
 
 
 def _header(value: str, label: str) -> str:

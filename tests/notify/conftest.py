@@ -1,4 +1,4 @@
-"""Fixtures for the notify tests: a real aiosmtpd server on loopback, a sample notice, a fake clock."""
+"""Notify test fixtures: a real aiosmtpd server on loopback, a sample notice, a fake clock."""
 
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ class SmtpServer:
     recorder: Recorder
 
 
-def _free_port() -> int:
+def free_port() -> int:
     # aiosmtpd 1.4.6 cannot bind port 0 itself; ask the kernel for a free port first.
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -103,7 +103,7 @@ def _free_port() -> int:
 def smtp_server() -> Iterator[SmtpServer]:
     recorder = Recorder()
     for _ in range(5):
-        port = _free_port()
+        port = free_port()
         # The loop is ours so it can be closed explicitly: an unclosed loop is a
         # ResourceWarning, an error under filterwarnings=error.
         loop = asyncio.new_event_loop()

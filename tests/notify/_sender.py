@@ -1,0 +1,26 @@
+"""Run deliver() in its own process, so a test can SIGKILL it part-way and run it again.
+
+usage: python _sender.py PORT RECIPIENTS OUTBOX
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from conftest import sample_notice
+
+from kaitei.notify import SmtpSettings, SmtpTransport, deliver, format_summary
+
+
+def main(port: str, recipients: str, outbox: str) -> int:
+    transport = SmtpTransport(SmtpSettings("127.0.0.1", int(port), timeout=10))
+    summary = deliver(sample_notice(), Path(recipients), Path(outbox), transport)
+    print(format_summary(summary))
+    return 0 if summary.complete else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))
