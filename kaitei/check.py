@@ -132,16 +132,9 @@ def check_front_matter(
                 code="frontmatter-missing-key",
             )
         if text is authoritative:
-            if meta.change is None:
-                out.add(
-                    where,
-                    "the front matter has no 'change' level",
-                    "add 'change: editorial', 'change: notice' or 'change: consent'",
-                    code="frontmatter-missing-key",
-                )
             if meta.announced is not None and meta.announced > meta.effective:
                 out.add(
-                    where,
+                    Span(text.path, meta.line_of("announced"), 1),
                     f"announced ({meta.announced}) is after effective ({meta.effective})",
                     "a change is announced before it takes effect",
                     code="announced-after-effective",
@@ -152,7 +145,7 @@ def check_front_matter(
                 mine, master = getattr(ours, key), getattr(theirs, key)
                 if mine is not None and mine != master:
                     out.add(
-                        where,
+                        Span(text.path, meta.line_of(key), 1),
                         f"'{key}' here ({mine}) differs from {authoritative.path} ({master})",
                         f"set '{key}' only in the authoritative file, {authoritative.path}",
                         code="frontmatter-conflict",

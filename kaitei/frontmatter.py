@@ -61,7 +61,12 @@ def load_mapping(
     result: dict[str, YamlValue] = {}
     for key_node, value_node in node.value:
         key = str(key_node.value)
-        value = yaml.safe_load(yaml.serialize(value_node))
+        try:
+            value = yaml.safe_load(yaml.serialize(value_node))
+        except ValueError:
+            # An impossible date such as 2020-13-01 fails in PyYAML's constructor: keep the
+            # text, and let the field's own check explain what is wrong with it.
+            value = value_node.value if isinstance(value_node, yaml.ScalarNode) else None
         if key in result:
             out.add(
                 (path, first_line + key_node.start_mark.line, key_node.start_mark.column + 1),
@@ -155,7 +160,7 @@ FRONT_MATTER_KEYS = (
 
 
 def parse_front_matter(
-    data: dict[str, YamlValue], path: str, first_line: int, out: Collector
+    data: dict[str, YamlValue], path: str, first_line: int, out: Collector, *, authoritative: bool
 ) -> FrontMatter | None:
     _unknown_keys(data, FRONT_MATTER_KEYS, path, out)
     span = Span(path, max(first_line - 1, 1), 1)
@@ -170,6 +175,13 @@ def parse_front_matter(
     effective = _date(data["effective"], "effective", path, out)
     announced = _date(data["announced"], "announced", path, out) if "announced" in data else None
     change: ChangeLevel | None = None
+    if "change" not in data and authoritative:
+        out.add(
+            span,
+            "the front matter has no 'change' level",
+            "add 'change: editorial', 'change: notice' or 'change: consent'",
+            code="frontmatter-missing-key",
+        )
     if "change" in data:
         raw = data["change"].value
         if raw in CHANGE_LEVELS:
@@ -220,6 +232,7 @@ def parse_front_matter(
         acknowledge=tuple(acknowledge),
         errata=errata,
         span=span,
+        key_lines=tuple(sorted((key, value.line) for key, value in data.items())),
     )
 
 

@@ -78,7 +78,9 @@ def read_text(path: Path, rel: str, out: Collector) -> str | None:
     return text
 
 
-def load_language_text(path: Path, rel: str, lang: str, out: Collector) -> LanguageText | None:
+def load_language_text(
+    path: Path, rel: str, lang: str, out: Collector, *, authoritative: bool = True
+) -> LanguageText | None:
     text = read_text(path, rel, out)
     if text is None:
         return None
@@ -95,7 +97,7 @@ def load_language_text(path: Path, rel: str, lang: str, out: Collector) -> Langu
     data = load_mapping(front, rel, front_line, out)
     if data is None:
         return None
-    meta = parse_front_matter(data, rel, front_line, out)
+    meta = parse_front_matter(data, rel, front_line, out, authoritative=authoritative)
     if meta is None:
         return None
     return parse_body(body, body_line, rel, lang, meta, text, out)
@@ -125,11 +127,12 @@ def load_document(doc_dir: Path, root: Path, out: Collector) -> Document | None:
     if settings is None:
         return None
     versions = []
-    for version_dir in sorted(p for p in doc_dir.iterdir() if p.is_dir()):
+    version_dirs = sorted(p for p in doc_dir.iterdir() if p.is_dir())
+    for version_dir in version_dirs:
         version = load_version(version_dir, root, settings, out)
         if version is not None:
             versions.append(version)
-    if not versions:
+    if not version_dirs:
         out.add(
             (rel, 1, 1),
             f"the document '{doc_dir.name}' has no versions",
@@ -172,12 +175,14 @@ def load_version(
                 code="unexpected-file",
             )
             continue
-        lt = load_language_text(file, file_rel, file.stem, out)
+        lt = load_language_text(
+            file, file_rel, file.stem, out, authoritative=file.stem == settings.authoritative
+        )
         if lt is None:
             continue
         if lt.meta.effective != effective:
             out.add(
-                (file_rel, lt.meta.span.line + 1, 1),
+                (file_rel, lt.meta.line_of("effective"), 1),
                 f"the effective date {lt.meta.effective} differs from the folder name {name}",
                 "the folder name is the version's effective date: make them the same",
                 code="effective-mismatch",

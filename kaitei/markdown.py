@@ -81,17 +81,18 @@ def is_safe_link(url: str) -> bool:
     return True
 
 
-def make_markdown(*, html: bool = False) -> MarkdownIt:
+def make_markdown(*, html: bool = False, detect: bool = False) -> MarkdownIt:
     """CommonMark + tables, with CJK-friendly emphasis.
 
-    The parser asks for `html=True` only to *detect* raw HTML and report it; the renderer
-    never enables it.
+    With `detect`, the parser sees raw HTML and every link as tokens so it can *report*
+    them; rendering never uses that mode, so unsafe markup cannot reach a page.
     """
+    html = html or detect
     md = MarkdownIt("commonmark", {"html": html, "linkify": False, "typographer": False})
     md.enable("table")
     md.inline = _CJKParserInline()
     # Re-apply the preset's inline rule choice on the fresh inline parser.
     md.configure("commonmark", options_update={"html": html})
     md.enable("table")
-    md.validateLink = is_safe_link  # type: ignore[method-assign]
+    md.validateLink = (lambda url: True) if detect else is_safe_link  # type: ignore[method-assign]
     return md

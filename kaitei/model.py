@@ -166,7 +166,11 @@ class FrontMatter:
     reconstruction_note: str
     acknowledge: tuple[tuple[str, str], ...]  # (rule id, reason), sorted
     errata: tuple[Erratum, ...]
-    span: Span
+    span: Span  # the opening '---' line
+    key_lines: tuple[tuple[str, int], ...] = ()  # (key, line) so problems point at the key
+
+    def line_of(self, key: str) -> int:
+        return dict(self.key_lines).get(key, self.span.line)
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,7 @@ from .model import (
 from .numbering import Marker, parse_article_heading, read_marker
 from .refs import RawRef, RefContext, find_refs, resolve
 
-_MD = make_markdown(html=True)  # html on only to *find* raw HTML and refuse it
+_MD = make_markdown(detect=True)  # sees raw HTML and unsafe links, to refuse them
 _PIN = re.compile(r"\s*\{#(?P<id>[A-Za-z][A-Za-z0-9_-]*)\}\s*$")
 _BULLET = re.compile(r"(?:^|(?<=\s))[・•]\s*")
 _JA_DATE = re.compile(
@@ -137,9 +137,14 @@ class BodyParser:
         plain_parts: list[str] = []
         for token in tokens[0].children or [] if tokens else []:
             self._inline_token(token, plain_parts, line, source)
-        plain = ""
+        plain, broken = "", False
         for part in plain_parts:
-            plain = join_lines(plain, part[1:]) if part.startswith("\n") else plain + part
+            if part == "\n":
+                broken = True
+            elif broken:
+                plain, broken = join_lines(plain, part), False
+            else:
+                plain += part
         plain = plain.strip()
         return _Pending(source, plain, Span(self.path, line, column), find_refs(plain))
 
@@ -270,8 +275,14 @@ class BodyParser:
             if self.title is not None:
                 self.fail(line, 1, "a second title (#)", "use ## for articles", code="second-title")
                 return
-            if self.articles:
-                self.fail(line, 1, "the title (#) must come first", code="late-title")
+            if self.articles or self.preamble:
+                self.fail(
+                    line,
+                    1,
+                    "the title (#) must come first",
+                    "move the '# …' line to the top, right after the front matter",
+                    code="late-title",
+                )
             self.title = self.inline(text, line, self.column_of(line, text))
             return
         if tag != "h2":
@@ -319,21 +330,13 @@ class BodyParser:
             self.unit(unit, unit_line)
 
     def unit(self, lines: list[str], line: int) -> None:
-        source = lines[0]
-        for more in lines[1:]:
-            source = join_lines(source, more)
+        # Keep the line breaks in the source: the inline parser turns them into soft breaks,
+        # which join Japanese without a space (and the renderer does the same).
+        source = "\n".join(lines)
         if self.in_closing:
             self.closing.append(self.inline(source, line, self.column_of(line, lines[0])))
             return
         if not self.articles:
-            if self.title is None:
-                self.fail(
-                    line,
-                    self.column_of(line, ""),
-                    "text before the title",
-                    "start the file with '# <title>'",
-                    code="text-before-title",
-                )
             self.preamble.append(self.inline(source, line, self.column_of(line, lines[0])))
             return
         article = self.articles[-1]
@@ -552,11 +555,13 @@ class _Freezer:
         self.p = parser
         self.ids: dict[str, Span] = {}
         self.article_ids = [a.id for a in parser.articles]
-        self.pending_refs: list[tuple[_Pending, RefContext]] = []
+        self.numbered: set[str] = set()  # ids derived from numbers, not pinned
 
-    def claim(self, anchor: str, span: Span) -> None:
+    def claim(self, anchor: str, span: Span, *, numbered: bool = False) -> None:
         if anchor in self.ids:
             first = self.ids[anchor]
+            if numbered and anchor in self.numbered:
+                return  # a repeated number: the numbering check has reported it already
             self.p.fail(
                 span.line,
                 span.column,
@@ -566,13 +571,15 @@ class _Freezer:
             )
         else:
             self.ids[anchor] = span
+            if numbered:
+                self.numbered.add(anchor)
 
     def assign(self) -> None:
         for article in self.p.articles:
-            self.claim(article.id, article.span)
+            self.claim(article.id, article.span, numbered=article.number is not None)
             for para in article.paragraphs:
                 para.id = para.pin or f"{article.id}-para-{para.number}"
-                self.claim(para.id, para.span)
+                self.claim(para.id, para.span, numbered=para.pin is None)
                 self.assign_blocks(para.blocks, para.id)
                 self.assign_items(para.items, para.id)
 
@@ -580,7 +587,7 @@ class _Freezer:
         for item in items:
             kind = "item" if item.depth == 1 else "sub"
             item.id = item.pin or f"{parent}-{kind}-{item.marker.number}"
-            self.claim(item.id, item.span)
+            self.claim(item.id, item.span, numbered=item.pin is None)
             self.assign_blocks(item.blocks, item.id)
             self.assign_items(item.children, item.id)
 
@@ -731,7 +738,11 @@ def parse_body(
     parser = BodyParser(path, out, lang)
     parser.parse(body, first_line)
     title, preamble, articles, closing = _Freezer(parser).freeze()
-    for article in articles:
+    flagged = {d.line for d in out.errors if d.path == path}
+    for index, article in enumerate(articles):
+        end = articles[index + 1].span.line if index + 1 < len(articles) else 1 << 30
+        if any(article.span.line <= line < end for line in flagged):
+            continue  # whatever emptied the article was reported; one problem, one message
         if not article.deleted and not any(p.blocks or p.items for p in article.paragraphs):
             out.add(
                 article.span,

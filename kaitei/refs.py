@@ -115,6 +115,8 @@ def resolve(ref: RawRef, ctx: RefContext) -> str:
         paragraph = ctx.paragraph + int(ref.paragraph)
     else:
         paragraph = int(ref.paragraph)
+    if paragraph < 1:
+        return "?"
     target = f"{article}-para-{paragraph}"
     if ref.item is not None:
         target += f"-item-{ref.item}"
