@@ -1,11 +1,11 @@
 """Test bundles: several files of a site in one text file, like markdown-it's fixtures.
 
-    === content/p/2020-01-01/ja.md ===         a file
-    === content/p/2020-01-01/ja.md [crlf] ===  written with CRLF line ends
-    === … [utf-8-sig] === / [shift_jis] ===    written in that encoding
-    === … [size 5000000] ===                   the text repeated to that many bytes
-    === … [delete] ===                         removed from the base site
-    === expected ===                           the exact diagnostics, one per line
+=== content/p/2020-01-01/ja.md ===         a file
+=== content/p/2020-01-01/ja.md [crlf] ===  written with CRLF line ends
+=== … [utf-8-sig] === / [shift_jis] ===    written in that encoding
+=== … [size 5000000] ===                   the text repeated to that many bytes
+=== … [delete] ===                         removed from the base site
+=== expected ===                           the exact diagnostics, one per line
 """
 
 from __future__ import annotations

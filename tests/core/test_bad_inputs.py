@@ -1,4 +1,4 @@
-"""The catalogue of broken inputs: each gives exactly the expected diagnostics, never a traceback."""
+"""The catalogue of broken inputs: each gives exactly the expected diagnostics."""
 
 from __future__ import annotations
 
