@@ -20,7 +20,10 @@ class DryRunTransport:
         path = self.directory / eml_name(message)
         # Write then rename: an interrupted dry run never leaves a truncated .eml behind.
         tmp = path.with_suffix(".eml.tmp")
-        tmp.write_bytes(message.as_bytes())
+        # Owner-only, like the outbox: the files carry recipients' addresses and names.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(message.as_bytes())
         os.replace(tmp, path)
         self.written.append(path)
 

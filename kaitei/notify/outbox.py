@@ -63,6 +63,10 @@ class Outbox:
         lock_fd = _lock(path) if path is not None else None
         conn = None
         try:
+            if path is not None and not path.exists():
+                # The outbox holds addresses: readable by its owner only. SQLite gives the
+                # -wal and -shm files the same mode as the database.
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             # isolation_level=None: we write BEGIN/COMMIT ourselves, so every state change is
             # exactly one transaction, committed before the next step happens.
             conn = sqlite3.connect(str(path) if path else ":memory:", isolation_level=None)

@@ -101,7 +101,7 @@ def _csv_rows(path: str, text: str) -> Iterator[_Row]:
         except StopIteration:
             return
         except csv.Error as exc:
-            yield start, f"not valid CSV: {exc}"
+            yield start, f"not valid CSV: {_csv_hint(str(exc))}"
             continue
         if not any(cell.strip() for cell in cells):
             continue
@@ -110,6 +110,15 @@ def _csv_rows(path: str, text: str) -> Iterator[_Row]:
             continue
         # Extra columns (an export's id, say) are allowed and ignored.
         yield start, {n: c for n, c in zip(names, cells, strict=False) if n in FIELDS}
+
+
+def _csv_hint(error: str) -> str:
+    # The csv module's messages name parser states; say what the editor must fix instead.
+    if "unexpected end of data" in error:
+        return "a quote opened here is never closed, so the rest of the file was read as one field"
+    if "expected after" in error:
+        return 'a quote inside a field; quote the whole field and double the inner quote ("")'
+    return error
 
 
 def _jsonl_rows(text: str) -> Iterator[_Row]:

@@ -89,7 +89,7 @@ def deliver(
         outbox.enqueue(
             notice_id,
             listing.recipients,
-            [r.value for r in listing.rejected if r.value and r.duplicate_of is None],
+            [r.value.strip() for r in listing.rejected if r.value and r.duplicate_of is None],
             clock.now(),
         )
         if retry_failed:
@@ -215,8 +215,13 @@ def format_summary(summary: Summary) -> str:
         lines.append(f"  not attempted, still queued: {summary.not_attempted}")
     if summary.stopped:
         lines.append(f"  STOPPED: {summary.stopped}")
-    if not summary.complete and not summary.dry_run:
+    if (summary.deferred or summary.not_attempted) and not summary.dry_run:
         lines.append("  Run the same command again to retry what is still queued.")
+    if summary.failed and not summary.dry_run:
+        lines.append(
+            "  Permanent failures are not retried by a rerun: correct the address in the "
+            "recipients file, or retry them explicitly."
+        )
     return "\n".join(lines)
 
 

@@ -1,0 +1,101 @@
+"""A crash at every step of every message, then a rerun: nobody missed, at most one duplicate.
+
+In-process model of the SIGKILL tests in test_faults.py: a BaseException stands in for the
+kill, raised before or after each outbox commit and each hand-over to the server.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import FakeClock, write_csv
+
+from kaitei.notify import NoticeMail, Outbox, deliver
+
+
+class Crash(BaseException):
+    """Not an Exception: nothing in deliver() may catch it, as nothing can catch SIGKILL."""
+
+
+class Mailbox:
+    """A transport that 'delivers' into a Counter."""
+
+    dry_run = False
+
+    def __init__(self) -> None:
+        self.received: Counter[str] = Counter()
+        self.hook: Any = None
+
+    def send(self, message: EmailMessage, sender: str, recipient: str) -> None:
+        if self.hook:
+            self.hook("send", "before")
+        self.received[recipient] += 1
+        if self.hook:
+            self.hook("send", "after")
+
+    def close(self) -> None:
+        pass
+
+
+STEPS = [
+    (step, when) for step in ("mark_sending", "send", "mark_sent") for when in ("before", "after")
+]
+N = 6
+
+
+@pytest.mark.parametrize("message", range(N))
+@pytest.mark.parametrize(("step", "when"), STEPS)
+def test_crash_then_rerun(
+    notice: NoticeMail,
+    tmp_path: Path,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+    message: int,
+    step: str,
+    when: str,
+) -> None:
+    addresses = write_csv(tmp_path / "r.csv", N)
+    box = Mailbox()
+    calls: Counter[str] = Counter()
+
+    def hook(name: str, moment: str) -> None:
+        if name == step and moment == when and calls[name] == message:
+            raise Crash
+        if moment == "after":
+            calls[name] += 1
+
+    def wrap(name: str) -> None:
+        original = getattr(Outbox, name)
+
+        def wrapped(self: Outbox, *args: Any) -> None:
+            hook(name, "before")
+            original(self, *args)
+            hook(name, "after")
+
+        monkeypatch.setattr(Outbox, name, wrapped)
+
+    wrap("mark_sending")
+    wrap("mark_sent")
+    box.hook = hook
+    run = (notice, tmp_path / "r.csv", tmp_path / "outbox.sqlite", box)
+    with pytest.raises(Crash):
+        deliver(*run, clock=clock)
+    box.hook = None
+    monkeypatch.undo()
+
+    summary = deliver(*run, clock=clock)
+    assert summary.complete
+    # A row left `sending` is reported: the reader of the summary learns of the duplicate risk.
+    left_sending = (step, when) not in (("mark_sending", "before"), ("mark_sent", "after"))
+    assert summary.resent_in_flight == int(left_sending)
+    # The message is in flight from the server's acceptance until `sent` is committed.
+    in_flight = (step, when) in (("send", "after"), ("mark_sent", "before"))
+    expected = Counter({a: 1 for a in addresses})
+    if in_flight:
+        expected[addresses[message]] += 1
+    assert box.received == expected
+    assert deliver(*run, clock=clock).sent == 0
