@@ -17,6 +17,7 @@ class YamlValue:
     value: Any
     line: int  # 1-based, in the file
     column: int
+    entry_lines: tuple[int, ...] = ()  # for a list: the line of each entry
 
 
 def split_front_matter(text: str) -> tuple[str | None, int, str, int]:
@@ -74,8 +75,13 @@ def load_mapping(
                 "keep one of them",
                 code="yaml-duplicate-key",
             )
+        entries = (
+            tuple(first_line + n.start_mark.line for n in value_node.value)
+            if isinstance(value_node, yaml.SequenceNode)
+            else ()
+        )
         result[key] = YamlValue(
-            value, first_line + key_node.start_mark.line, key_node.start_mark.column + 1
+            value, first_line + key_node.start_mark.line, key_node.start_mark.column + 1, entries
         )
     return result
 
@@ -236,6 +242,10 @@ def parse_front_matter(
     )
 
 
+def _entry_line(value: YamlValue, index: int) -> int:
+    return value.entry_lines[index] if index < len(value.entry_lines) else value.line
+
+
 def _errata(value: YamlValue | None, path: str, out: Collector) -> tuple[Erratum, ...]:
     if value is None or not value.value:
         return ()
@@ -251,6 +261,7 @@ def _errata(value: YamlValue | None, path: str, out: Collector) -> tuple[Erratum
         return ()
     result = []
     for index, entry in enumerate(entries):
+        line = _entry_line(value, index)
         ok = isinstance(entry, dict) and {"date", "reason", "before", "after"} <= set(entry)
         when = entry.get("date") if isinstance(entry, dict) else None
         if isinstance(when, str):
@@ -260,7 +271,7 @@ def _errata(value: YamlValue | None, path: str, out: Collector) -> tuple[Erratum
                 when = None
         if not ok or not isinstance(when, dt.date):
             out.add(
-                (path, value.line + 1 + index, value.column),
+                (path, line, value.column),
                 f"erratum {index + 1} needs date, reason, before and after",
                 hint,
                 code="erratum-bad",
@@ -273,7 +284,7 @@ def _errata(value: YamlValue | None, path: str, out: Collector) -> tuple[Erratum
                 str(entry["reason"]).strip(),
                 str(entry["before"] or ""),
                 str(entry["after"] or ""),
-                Span(path, value.line, value.column),
+                Span(path, line, value.column),
             )
         )
     return tuple(result)
@@ -369,7 +380,7 @@ def _rules(value: YamlValue | None, path: str, out: Collector) -> tuple[Rule, ..
         return ()
     rules = []
     for index, entry in enumerate(value.value):
-        where = (path, value.line + 1 + index, value.column)
+        where = (path, _entry_line(value, index), value.column)
         if not isinstance(entry, dict) or not {"id", "level", "when"} <= set(entry):
             out.add(where, f"rule {index + 1} needs id, level and when", code="rule-bad")
             continue
@@ -389,7 +400,7 @@ def _rules(value: YamlValue | None, path: str, out: Collector) -> tuple[Rule, ..
                 when=str(entry["when"]),
                 articles=tuple(str(a) for a in articles),
                 description=str(entry.get("description", "")),
-                span=Span(path, value.line + 1 + index, value.column),
+                span=Span(path, _entry_line(value, index), value.column),
             )
         )
     return tuple(rules)
