@@ -1,0 +1,119 @@
+"""A reader's paths through the sample site: current text, language switch, links, banner."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from _browser import Reader
+from playwright.sync_api import expect
+
+OTHER = {"ja": "en", "en": "ja"}
+
+
+def _path_and_fragment(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.path, parts.fragment
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "only_in_2020"),
+    [
+        ("ja", "プライバシーポリシー", "キマ Room! Sign"),
+        ("en", "Privacy Policy", "Kima Room! Sign"),
+    ],
+)
+def test_current_page_shows_the_version_in_force(
+    reader: Reader, lang: str, title: str, only_in_2020: str
+) -> None:
+    page = reader.open(f"{lang}/privacy/")
+    assert page.locator("html").get_attribute("lang") == lang
+    expect(page.locator("h1").first).to_contain_text(title)
+    # As of 2026-11-25 the 2020-10-01 text is in force: its preamble and its new Article 13.
+    expect(page.locator("main").first).to_contain_text(only_in_2020)
+    expect(page.locator("#art-13")).to_be_visible()
+    expect(page.locator(".banner-upcoming")).to_have_count(0)
+    reader.assert_clean()
+
+
+@pytest.mark.parametrize(
+    ("start", "fragment"),
+    [
+        ("ja/privacy/", "art-4-para-2"),
+        ("en/privacy/", "art-8"),
+        ("ja/privacy/2017-08-23/", "art-3-para-1"),
+    ],
+)
+def test_language_switch_lands_on_the_same_article(
+    reader: Reader, start: str, fragment: str
+) -> None:
+    lang = start.split("/")[0]
+    target = OTHER[lang]
+    page = reader.open(f"{start}#{fragment}")
+    # The switcher is the first link in the page body to the other language's version.
+    switch = page.locator(f'body a[hreflang="{target}"]').first
+    expect(switch).to_be_visible()
+    switch.click()
+    page.wait_for_load_state("load")
+    path, landed = _path_and_fragment(page.url)
+    assert path == "/" + start.replace(lang, target, 1), page.url
+    assert landed == fragment, f"switching from #{fragment} landed on {page.url}"
+    assert page.locator("html").get_attribute("lang") == target
+    expect(page.locator(f"#{fragment}")).to_be_in_viewport()
+    reader.assert_clean()
+
+
+@pytest.mark.parametrize(
+    ("lang", "source", "label"),
+    [("ja", "art-1-para-3", "第4条第2項"), ("en", "art-1-para-3", "4(2)")],
+)
+def test_cross_reference_is_a_link_to_the_clause(
+    reader: Reader, lang: str, source: str, label: str
+) -> None:
+    page = reader.open(f"{lang}/privacy/")
+    link = page.locator(f"#{source} a", has_text=label).first
+    expect(link).to_be_visible()
+    href = link.get_attribute("href") or ""
+    assert href.endswith("#art-4-para-2"), href
+    link.click()
+    expect(page).to_have_url(re.compile(r"#art-4-para-2$"))
+    expect(page.locator("#art-4-para-2")).to_be_in_viewport()
+    assert _path_and_fragment(page.url)[0] == f"/{lang}/privacy/"
+    reader.assert_clean()
+
+
+@pytest.mark.parametrize("anchor", ["art-2", "art-3-para-2", "art-2-para-1-item-2"])
+def test_anchor_link_is_visible_and_leads_to_its_clause(reader: Reader, anchor: str) -> None:
+    page = reader.open("ja/privacy/")
+    clause = page.locator(f"#{anchor}")
+    expect(clause).to_have_count(1)
+    link = page.locator(f'#{anchor} a[href$="#{anchor}"]').first
+    clause.hover()  # a theme may show the anchor on hover only; it must show then at least
+    expect(link).to_be_visible()
+    link.click()
+    expect(page).to_have_url(re.compile(f"#{anchor}$"))
+    expect(clause).to_be_in_viewport()
+    reader.assert_clean()
+
+
+@pytest.mark.parametrize(
+    ("lang", "date"),
+    [("ja", r"2020\s*年\s*10\s*月\s*1\s*日|2020-10-01"), ("en", r"1 October 2020|2020-10-01")],
+)
+def test_upcoming_version_has_a_banner_but_is_not_current(
+    early_reader: Reader, lang: str, date: str
+) -> None:
+    page = early_reader.open(f"{lang}/privacy/")
+    banner = page.locator(".banner-upcoming")
+    expect(banner).to_be_visible()
+    assert re.search(date, banner.inner_text()), banner.inner_text()
+    # As of 2020-09-15 the 2017 text is in force: it has no Article 13.
+    expect(page.locator("#art-12")).to_be_visible()
+    expect(page.locator("#art-13")).to_have_count(0)
+    link = banner.locator('a[href*="2020-10-01"]').first
+    link.click()
+    page.wait_for_load_state("load")
+    assert _path_and_fragment(page.url)[0] == f"/{lang}/privacy/2020-10-01/"
+    expect(page.locator("#art-13")).to_be_visible()
+    early_reader.assert_clean()
