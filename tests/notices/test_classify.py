@@ -1,0 +1,202 @@
+"""Rule engine: which changes trigger which rules, acknowledgements, the notice period."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from kaitei.classify import (
+    Change,
+    check_notice_period,
+    check_rules,
+    classify,
+    highest,
+    report,
+)
+from kaitei.diagnostics import Collector
+from kaitei.model import Document, Rule, Span, Version
+
+NEW = "content/privacy/2020-10-01/ja.md"
+OLD = "content/privacy/2017-08-23/ja.md"
+
+
+def change(unit: str, action: str, new: str | None, old: str | None = None, **kw: object) -> Change:
+    path, line = (NEW, 100) if new else (OLD, 50)
+    return Change(unit, action, kw.pop("label", new or old), old, new, Span(path, line), **kw)  # type: ignore[arg-type]
+
+
+def with_front(document: Document, version_id: str, **meta: object) -> Document:
+    """The document with the authoritative front matter of one version replaced."""
+    versions = []
+    for version in document.versions:
+        if version.id == version_id:
+            ja = version.texts[0]
+            ja = dataclasses.replace(ja, meta=dataclasses.replace(ja.meta, **meta))
+            version = dataclasses.replace(version, texts=(ja, *version.texts[1:]))
+        versions.append(version)
+    return dataclasses.replace(document, versions=tuple(versions))
+
+
+def v2020(document: Document) -> Version:
+    version = document.version("2020-10-01")
+    assert version is not None
+    return version
+
+
+def fired(document: Document, *changes: Change) -> list[tuple[str, str]]:
+    result = classify(document, v2020(document), changes)
+    return [(t.rule.id, t.change.label) for t in result.triggers]
+
+
+def test_editorial_wording_change_outside_marked_articles_fires_nothing(privacy: Document) -> None:
+    wording = change("paragraph", "changed", "art-10-para-1", "art-9-para-1", words_added=True)
+    assert fired(privacy, wording) == []
+    assert classify(privacy, v2020(privacy), [wording]).detected == "editorial"
+
+
+def test_added_article_is_notice(privacy: Document) -> None:
+    # 第8条（行動ターゲティング広告） is not a marked article: notice, not consent.
+    result = classify(privacy, v2020(privacy), [change("article", "added", "art-8")])
+    assert [t.rule.id for t in result.triggers] == ["article-added-or-removed"]
+    assert result.detected == "notice"
+
+
+def test_removed_article_is_notice_and_points_at_the_old_file(privacy: Document) -> None:
+    result = classify(privacy, v2020(privacy), [change("article", "removed", None, "art-9")])
+    assert result.detected == "notice"
+    assert result.triggers[0].change.span.path == OLD
+    assert result.triggers[0].article.startswith("第9条")
+
+
+def test_purpose_row_added_is_consent_in_the_sample(privacy: Document) -> None:
+    # The purpose table sits in 第3条（利用目的）, which the sample marks for consent.
+    row = change("row", "added", "art-3-para-1-row-4", label="row 第三者提供")
+    assert fired(privacy, row) == [
+        ("purpose-rows", "row 第三者提供"),
+        ("consent-articles", "row 第三者提供"),
+    ]
+    assert classify(privacy, v2020(privacy), [row]).detected == "consent"
+
+
+def test_purpose_row_removed_is_notice_only(privacy: Document) -> None:
+    row = change("row", "removed", None, "art-3-para-1-row-2")
+    assert fired(privacy, row) == [("purpose-rows", "art-3-para-1-row-2")]
+
+
+def test_paragraph_added_to_third_party_article_is_consent(privacy: Document) -> None:
+    result = classify(privacy, v2020(privacy), [change("paragraph", "added", "art-4-para-2")])
+    assert [(t.rule.id, t.rule.level) for t in result.triggers] == [("consent-articles", "consent")]
+    assert result.triggers[0].article == "第4条 (第三者提供)"
+
+
+def test_words_inserted_in_joint_use_article_are_consent(privacy: Document) -> None:
+    changed = change("paragraph", "changed", "art-6-para-1", "art-6-para-1", words_added=True)
+    deleted_only = dataclasses.replace(changed, words_added=False)
+    assert fired(privacy, changed) == [("consent-articles", "art-6-para-1")]
+    assert fired(privacy, deleted_only) == []
+
+
+def test_keywords_match_the_translation_titles_too(privacy: Document) -> None:
+    rule = Rule("x", "consent", "added", ("Joint Use",), "", Span("d", 1))
+    result = classify(
+        privacy, v2020(privacy), [change("item", "added", "art-6-para-1-item-1")], (rule,)
+    )
+    assert [t.rule.id for t in result.triggers] == ["x"]
+
+
+@pytest.mark.parametrize(
+    ("selector", "hits"),
+    [("art-4", True), ("art-5", False), ("id:art-4", True), ("第三者", True), ("委託", False)],
+)
+def test_article_selectors(privacy: Document, selector: str, hits: bool) -> None:
+    rule = Rule("x", "notice", "added", (selector,), "", Span("d", 1))
+    result = classify(
+        privacy, v2020(privacy), [change("item", "added", "art-4-para-1-item-7")], (rule,)
+    )
+    assert bool(result.triggers) is hits
+
+
+def test_acknowledged_rule_does_not_count(privacy: Document) -> None:
+    document = with_front(
+        privacy,
+        "2020-10-01",
+        change="notice",
+        acknowledge=(("consent-articles", "restates the law"),),
+    )
+    result = classify(document, v2020(document), [change("paragraph", "added", "art-4-para-2")])
+    assert result.detected == "editorial"
+    assert result.triggers[0].reason == "restates the law"
+    assert result.undeclared == ()
+
+
+def test_undeclared_change_is_reported_with_rule_article_and_line(privacy: Document) -> None:
+    document = with_front(privacy, "2020-10-01", change="notice")
+    result = classify(document, v2020(document), [change("paragraph", "added", "art-4-para-2")])
+    out = Collector()
+    report(document, v2020(document), result, out)
+    [diagnostic] = out.errors
+    assert diagnostic.code == "change-level-undeclared"
+    assert (diagnostic.path, diagnostic.line) == (NEW, 100)
+    assert "第4条 (第三者提供)" in diagnostic.message
+    assert "consent-articles" in diagnostic.message
+    assert f"{NEW}:100" in diagnostic.message
+    assert "declares 'change: notice'" in diagnostic.message
+    assert "acknowledge:" in diagnostic.hint
+
+
+def test_unused_acknowledgement_warns(privacy: Document) -> None:
+    document = with_front(privacy, "2020-10-01", acknowledge=(("no-such-rule", "because"),))
+    out = Collector()
+    report(document, v2020(document), classify(document, v2020(document), []), out)
+    assert [(d.severity, d.code) for d in out.items] == [("warning", "acknowledge-unused")]
+    assert "no rule has this id" in out.items[0].message
+
+
+@pytest.mark.parametrize(
+    ("announced", "problem"),
+    [
+        (dt.date(2020, 9, 1), None),  # exactly 30 days
+        (dt.date(2020, 9, 2), "only 29 days"),
+        (None, "has no 'announced' date"),
+    ],
+)
+def test_notice_period(privacy: Document, announced: dt.date | None, problem: str | None) -> None:
+    document = with_front(privacy, "2020-10-01", announced=announced)
+    out = Collector()
+    check_notice_period(document, v2020(document), "consent", out)
+    messages = [d.message for d in out.errors]
+    if problem is None:
+        assert messages == []
+    else:
+        assert len(messages) == 1 and problem in messages[0], messages
+        assert out.errors[0].code == "notice-period"
+
+
+def test_notice_period_follows_the_setting(privacy: Document) -> None:
+    settings = dataclasses.replace(privacy.settings, notice_period_days=45)
+    document = dataclasses.replace(privacy, settings=settings)
+    out = Collector()
+    check_notice_period(document, v2020(document), "notice", out)
+    assert "notice period is 45 days" in out.errors[0].message
+
+
+def test_bad_rules_become_diagnostics(privacy: Document) -> None:
+    rules = (
+        Rule("a", "notice", "row-aded", (), "", Span("content/privacy/document.yml", 12)),
+        Rule("a", "notice", "added", (), "", Span("content/privacy/document.yml", 14)),
+    )
+    settings = dataclasses.replace(privacy.settings, rules=rules)
+    out = Collector()
+    usable = check_rules(dataclasses.replace(privacy, settings=settings), out)
+    assert usable == ()
+    assert [d.line for d in out.errors] == [12, 14]
+    assert "did you mean 'row-added'" in out.errors[0].hint
+    assert "two rules have the id 'a'" in out.errors[1].message
+
+
+def test_highest() -> None:
+    assert highest([]) == "editorial"
+    assert highest(["notice", "editorial"]) == "notice"
+    assert highest(["notice", "consent", "editorial"]) == "consent"
