@@ -12,6 +12,10 @@ from .diagnostics import Collector
 from .model import CHANGE_LEVELS, ChangeLevel, DocumentSettings, Erratum, FrontMatter, Rule, Span
 
 
+# libyaml's composer when present (several times faster); values are then built from the nodes.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @dataclass(frozen=True, slots=True)
 class YamlValue:
     value: Any
@@ -31,13 +35,23 @@ def split_front_matter(text: str) -> tuple[str | None, int, str, int]:
     return "\n".join(lines[1:]), 2, "", len(lines) + 1
 
 
+def _python_error(text: str) -> yaml.YAMLError:
+    """The pure-Python parser's error: it points at the offending character, libyaml less so."""
+    try:
+        yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        return error
+    return yaml.YAMLError("the YAML is malformed")
+
+
 def load_mapping(
     text: str, path: str, first_line: int, out: Collector
 ) -> dict[str, YamlValue] | None:
     """Top-level keys of a YAML mapping with their lines; a YAML error becomes a diagnostic."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as error:
+        node = yaml.compose(text, Loader=_LOADER)
+    except yaml.YAMLError:
+        error = _python_error(text)
         mark = getattr(error, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)
         column = (mark.column + 1) if mark else 1
@@ -63,7 +77,7 @@ def load_mapping(
     for key_node, value_node in node.value:
         key = str(key_node.value)
         try:
-            value = yaml.safe_load(yaml.serialize(value_node))
+            value = yaml.constructor.SafeConstructor().construct_document(value_node)
         except ValueError:
             # An impossible date such as 2020-13-01 fails in PyYAML's constructor: keep the
             # text, and let the field's own check explain what is wrong with it.
