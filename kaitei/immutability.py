@@ -1,0 +1,236 @@
+"""Published versions do not change: a check run by `kaitei check`.
+
+A version is published once it has been announced (or, without an announced date, once it is
+effective) as of the build's clock. From then on its canonical text — what readers read — must
+stay what it was at the commit that published it. The only way to change it is an erratum in
+the front matter (date, reason, before, after): applying each erratum's before → after to the
+published text must give exactly the current text.
+
+The front matter is outside the canonical text, so recording an erratum, or fixing Markdown
+layout that readers do not see, is not a change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .check import CheckOptions, register
+from .clock import midnight
+from .diagnostics import Collector
+from .inline import diff_text, redline_segments
+from .model import Document, Erratum, LanguageText, Site, Span, Version, all_texts, canonical_text
+from .provenance import History, HistoryUnavailable, read_history
+
+MAX_SHOWN_LINES = 5  # a diagnostic shows the first few changed lines; the rest are counted
+CONTEXT = 24  # characters of unchanged text kept on each side of a change
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """A version's publication: the date, and the instant the site showed it."""
+
+    date: dt.date
+    at: dt.datetime
+    by: str  # "announced" or "effective"
+
+
+def publication(document: Document, version: Version) -> Published:
+    authoritative = version.text(document.settings.authoritative) or version.texts[0]
+    announced = authoritative.meta.announced
+    date, by = (
+        (announced, "announced") if announced is not None else (version.effective, "effective")
+    )
+    return Published(date, midnight(date, document.settings.timezone), by)
+
+
+def is_published(document: Document, version: Version, as_of: dt.date) -> bool:
+    return publication(document, version).date <= as_of
+
+
+# --- errata ------------------------------------------------------------------------------
+
+
+def apply_errata(
+    published: str, errata: tuple[Erratum, ...]
+) -> tuple[str, list[tuple[Erratum, str]]]:
+    """Apply each erratum in date order; return the text and the errata that did not apply.
+
+    An erratum applies when its `before` occurs exactly once in the text at that point: the
+    correction names one place, so an ambiguous one is refused rather than guessed.
+    """
+    text = published
+    failed: list[tuple[Erratum, str]] = []
+    for erratum in sorted(errata, key=lambda e: (e.date, e.span.line)):
+        count = text.count(erratum.before) if erratum.before else 0
+        if count == 1:
+            text = text.replace(erratum.before, erratum.after, 1)
+        elif count == 0:
+            failed.append((erratum, "its 'before' text does not occur in the published text"))
+        else:
+            failed.append(
+                (erratum, f"its 'before' text occurs {count} times in the published text")
+            )
+    return text, failed
+
+
+# --- word diff of two canonical texts ----------------------------------------------------
+
+
+def _shorten(text: str, keep: int, where: str) -> str:
+    if len(text) <= 2 * keep:
+        return text
+    if where == "start":
+        return "…" + text[-keep:]
+    if where == "end":
+        return text[:keep] + "…"
+    return text[:keep] + "…" + text[-keep:]
+
+
+def word_diff_line(old: str, new: str) -> str:
+    """One changed line with git's word-diff marks: [-removed-]{+added+}."""
+    segments = redline_segments(old, diff_text(old, new))
+    parts = []
+    for index, (op, text) in enumerate(segments):
+        if op == "equal":
+            where = "start" if index == 0 else "end" if index == len(segments) - 1 else "mid"
+            parts.append(_shorten(text, CONTEXT, where))
+        else:
+            parts.append(f"[-{text}-]" if op == "delete" else f"{{+{text}+}}")
+    return "".join(parts)
+
+
+def word_diff(old: str, new: str) -> list[str]:
+    """The changed lines of two canonical texts, each as a word diff."""
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    shown: list[str] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        olds, news = old_lines[i1:i2], new_lines[j1:j2]
+        for k in range(max(len(olds), len(news))):
+            before = olds[k] if k < len(olds) else ""
+            after = news[k] if k < len(news) else ""
+            shown.append(word_diff_line(before, after))
+    return shown
+
+
+# --- the check ---------------------------------------------------------------------------
+
+
+def canonical_at(history: History, sha: str, path: str, lang: str) -> str | None:
+    """The canonical text of a file as committed; None if it no longer parses."""
+    from .load import load_language_text
+
+    data = history.blob(sha, path)
+    with tempfile.TemporaryDirectory(prefix="kaitei-") as folder:
+        # load.py reads files: give it the committed bytes so BOM, CRLF and parsing rules
+        # are exactly those applied to the working tree.
+        file = Path(folder) / Path(path).name
+        file.write_bytes(data)
+        parsed = load_language_text(file, path, lang, Collector())
+    return canonical_text(parsed) if parsed is not None else None
+
+
+def _changed_span(text: LanguageText, old: str, new: str) -> Span:
+    """The source position of the first changed line, for the diagnostic."""
+    old_lines = set(old.splitlines())
+    for line in new.splitlines():
+        if line in old_lines or not line.strip():
+            continue
+        candidates = [t for t in all_texts(text) if t.plain.strip() and t.plain in line]
+        if candidates:
+            return max(candidates, key=lambda t: len(t.plain)).span
+    return Span(text.path, text.meta.span.line, 1)
+
+
+@register
+def check_published_unchanged(site: Site, out: Collector, options: CheckOptions) -> None:
+    published = [
+        (document, version)
+        for document in site.documents
+        for version in document.versions
+        if is_published(document, version, options.as_of)
+    ]
+    if not published:
+        return
+    try:
+        history = read_history(options.root)
+    except HistoryUnavailable as error:
+        for diagnostic in error.diagnostics:
+            # Without a repository (a downloaded copy) there is nothing to compare with: say
+            # so without failing. A shallow clone is a CI misconfiguration: that fails.
+            missing = error.code == "history-missing"
+            out.add(
+                ("content", 1, 1),
+                diagnostic.message,
+                diagnostic.hint,
+                code=error.code,
+                severity="warning" if missing else "error",
+            )
+        return
+    for document, version in published:
+        when = publication(document, version)
+        for text in version.texts:
+            check_text(history, document, version, text, when, out)
+
+
+def check_text(
+    history: History,
+    document: Document,
+    version: Version,
+    text: LanguageText,
+    when: Published,
+    out: Collector,
+) -> None:
+    file = history.file(text.path)
+    if file is None:
+        return  # never committed: nothing was published from git
+    change = file.published_by(when.at)
+    where = f"{version.id} ({text.lang})"
+    for renamed in file.renames_after(when.at):
+        if renamed.old_path and Path(renamed.old_path).parent.name != Path(text.path).parent.name:
+            out.add(
+                Span(text.path, 1, 1),
+                f"the published version {where} was moved from {renamed.old_path} by commit "
+                f"{renamed.commit.short} ({renamed.commit.committed.date()}), after it was "
+                f"published on {when.date}",
+                "a published version keeps its folder (its effective date and its links); "
+                "move it back, and publish a new version for a new date",
+                code="published-renamed",
+            )
+    published = canonical_at(history, change.commit.sha, change.path, text.lang)
+    if published is None:
+        return  # the committed text did not parse then; the current text is checked as usual
+    current = canonical_text(text)
+    expected, failed = apply_errata(published, text.meta.errata)
+    for erratum, why in failed:
+        out.add(
+            erratum.span,
+            f"the erratum of {erratum.date} does not match the published text of {where}: {why}",
+            "copy 'before' exactly from the published text as readers see it (without "
+            "Markdown marks such as **), enough words to name one place",
+            code="erratum-mismatch",
+        )
+    if expected == current:
+        return
+    lines = word_diff(expected, current)
+    shown = "\n".join("    " + line for line in lines[:MAX_SHOWN_LINES])
+    more = len(lines) - MAX_SHOWN_LINES
+    if more > 0:
+        shown += f"\n    … and {more} more changed line(s)"
+    corrected = " (after applying its errata)" if text.meta.errata else ""
+    out.add(
+        _changed_span(text, expected, current),
+        f"the text of {where} has changed since it was published on {when.date} "
+        f"({when.by}; commit {change.commit.short}){corrected}:\n{shown}",
+        "a published version must not change: undo the edit and make the change in a new "
+        "version (kaitei new), or, to correct an error, record an erratum in the front matter:"
+        "\n  errata:\n    - date: YYYY-MM-DD\n      reason: why\n      before: the published "
+        "words\n      after: the corrected words",
+        code="published-changed",
+    )

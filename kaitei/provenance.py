@@ -1,0 +1,267 @@
+"""Who changed what and when: the git history of every content file, read in one pass.
+
+One `git log --reverse --name-status -M` over `content/` gives, for every file, each commit
+that touched it, following renames (a version folder renamed keeps its history). The legal
+dates always come from front matter; these are the record of the edits behind them.
+
+A missing repository, a shallow clone or an empty repository is not an exception for the
+caller to guess at: `read_history` raises `HistoryUnavailable` carrying a diagnostic with the
+fix, and commands that can do without history simply go on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Diagnostic, KaiteiError
+from .model import LanguageText, Version
+
+# Record and field separators that cannot occur in a commit's name, e-mail or subject line.
+_RS, _FS = "\x1e", "\x1f"
+_FORMAT = _RS + _FS.join(("%H", "%an", "%ae", "%aI", "%cI", "%s"))
+FETCH_HINT = (
+    "kaitei needs the full git history to check published versions: clone without --depth "
+    "(on GitHub Actions: actions/checkout with 'fetch-depth: 0'), or run "
+    "'git fetch --unshallow'"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    sha: str
+    author: str
+    email: str
+    authored: dt.datetime  # timezone-aware, as recorded
+    committed: dt.datetime  # when it landed; what "published at" is measured against
+    subject: str
+
+    @property
+    def short(self) -> str:
+        return self.sha[:7]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One commit's change to one file: `path` is the file's path after the commit."""
+
+    commit: Commit
+    status: str  # A added, M modified, R renamed, D deleted (git's letters)
+    path: str
+    old_path: str | None = None  # set for renames
+
+
+@dataclass(frozen=True, slots=True)
+class FileHistory:
+    """Every change to one file, oldest first, across renames; `path` is where it is now."""
+
+    path: str
+    changes: tuple[Change, ...]
+
+    @property
+    def first(self) -> Commit:
+        """The commit that added the file (under whatever name it had then)."""
+        return self.changes[0].commit
+
+    @property
+    def last(self) -> Commit:
+        """The last commit that touched it: "last edited"."""
+        return self.changes[-1].commit
+
+    def published_by(self, published_at: dt.datetime) -> Change:
+        """The change whose text was public when the version was published.
+
+        That is the last change before the publication instant; a file first committed on or
+        after it (a version added late, an import) was published by the commit that added it.
+        """
+        before = [c for c in self.changes if c.commit.committed < published_at]
+        return before[-1] if before else self.changes[0]
+
+    def renames_after(self, when: dt.datetime) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.status == "R" and c.commit.committed >= when)
+
+
+@dataclass(frozen=True, slots=True)
+class VersionProvenance:
+    """What the version and history pages show as "first published" and "last edited"."""
+
+    first: Commit  # the earliest commit among the version's files
+    last: Commit  # the latest commit among them
+    files: tuple[tuple[str, FileHistory], ...]  # (lang, history), authoritative first
+
+
+class History:
+    """The history of `content/` in one repository, keyed by path relative to the site root."""
+
+    def __init__(self, repo_dir: Path, prefix: str, files: dict[str, FileHistory]) -> None:
+        self.repo_dir = repo_dir
+        self.prefix = prefix  # the site root relative to the repository's top level, "" or "x/"
+        self._files = files
+
+    def file(self, path: str) -> FileHistory | None:
+        """History of a file, `path` relative to the site root as in `LanguageText.path`."""
+        return self._files.get(path)
+
+    def paths(self) -> Iterator[str]:
+        yield from sorted(self._files)
+
+    def version(self, version: Version) -> VersionProvenance | None:
+        files = [(t.lang, self._files[t.path]) for t in version.texts if t.path in self._files]
+        if not files:
+            return None
+        commits = [h.first for _, h in files] + [h.last for _, h in files]
+        by_time = sorted(commits, key=lambda c: (c.committed, c.sha))
+        return VersionProvenance(by_time[0], by_time[-1], tuple(files))
+
+    def blob(self, sha: str, path: str) -> bytes:
+        """The bytes of a file as it was in a commit (`path` relative to the site root)."""
+        import git
+
+        repo = git.Repo(self.repo_dir)
+        data: bytes = repo.commit(sha).tree[self.prefix + path].data_stream.read()
+        return data
+
+    def text_at(self, change: Change) -> bytes:
+        return self.blob(change.commit.sha, change.path)
+
+
+class HistoryUnavailable(KaiteiError):
+    """The site root has no usable git history; the diagnostic says why and what to do."""
+
+    def __init__(self, root: Path, message: str, hint: str, code: str) -> None:
+        self.code = code
+        super().__init__([Diagnostic(str(root), 1, 1, message, hint, "error", code)])
+
+
+def _commit(header: str) -> Commit:
+    sha, author, email, authored, committed, subject = header.split(_FS, 5)
+    return Commit(
+        sha,
+        author,
+        email,
+        dt.datetime.fromisoformat(authored),
+        dt.datetime.fromisoformat(committed),
+        subject,
+    )
+
+
+def parse_log(output: str, prefix: str = "") -> dict[str, FileHistory]:
+    """Turn `git log --reverse --name-status -M` output (our format) into file histories.
+
+    Paths outside `prefix` are dropped and the prefix is removed from the rest. A file that is
+    deleted and later re-added starts a fresh history: the new file is a new publication.
+    """
+    live: dict[str, list[Change]] = {}
+    for record in output.split(_RS):
+        if not record.strip():
+            continue
+        header, _, body = record.partition("\n")
+        commit = _commit(header.strip("\n"))
+        for line in body.splitlines():
+            fields = line.split("\t")
+            if len(fields) < 2 or not fields[0]:
+                continue
+            status = fields[0][0]
+            paths = [_strip(p, prefix) for p in fields[1:]]
+            if status in "RC" and len(paths) == 2:
+                old, new = paths
+                if new is None:
+                    continue
+                # A copy keeps the old file; a rename carries its history to the new name.
+                carried = live.get(old, []) if old is not None else []
+                if status == "R" and old is not None:
+                    live.pop(old, None)
+                history = list(carried) if status == "C" else carried
+                history.append(Change(commit, status, new, old))
+                live[new] = history
+                continue
+            path = paths[0]
+            if path is None:
+                continue
+            if status == "D":
+                live.pop(path, None)
+            elif status == "A":
+                live[path] = [Change(commit, "A", path)]
+            else:
+                live.setdefault(path, []).append(Change(commit, status, path))
+    return {path: FileHistory(path, tuple(changes)) for path, changes in sorted(live.items())}
+
+
+def _strip(path: str, prefix: str) -> str | None:
+    if path.startswith('"'):
+        return None  # quoted: a name with unusual characters, never a content file of ours
+    return path[len(prefix) :] if path.startswith(prefix) else None
+
+
+def read_history(root: Path) -> History:
+    """Read the history of `root/content` in one `git log`; raise HistoryUnavailable if none."""
+    root = root.resolve()
+    head = _head(root)
+    return _read_history(root, head)
+
+
+def _head(root: Path) -> str:
+    import git
+
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise HistoryUnavailable(
+            root,
+            f"{root} is not in a git repository, so kaitei cannot read who changed what, "
+            "nor check that published versions are unchanged",
+            "run kaitei in a clone of the site repository (git clone, not a downloaded zip); "
+            "on GitHub Actions use actions/checkout with 'fetch-depth: 0'",
+            "history-missing",
+        ) from None
+    if repo.git.rev_parse("--is-shallow-repository").strip() == "true":
+        raise HistoryUnavailable(
+            root,
+            "this is a shallow clone: the history before its last commit is missing",
+            FETCH_HINT,
+            "history-shallow",
+        )
+    try:
+        return str(repo.head.commit.hexsha)
+    except ValueError:
+        return ""  # no commits yet: an empty history, not an error
+
+
+@functools.lru_cache(maxsize=8)
+def _read_history(root: Path, head: str) -> History:
+    # Keyed by HEAD so that check and build in one process share one pass over the log.
+    import git
+
+    repo = git.Repo(root, search_parent_directories=True)
+    top = Path(repo.working_tree_dir or root).resolve()
+    rel = root.relative_to(top).as_posix()
+    prefix = "" if rel == "." else rel + "/"
+    if not head:
+        return History(top, prefix, {})
+    output = repo.git.log(
+        "--reverse",
+        "--no-merges",
+        "--date-order",  # parents before children, so an add comes before its rename
+        "--name-status",
+        "-M",
+        f"--format={_FORMAT}",
+        "HEAD",
+        "--",
+        f"{prefix}content",
+    )
+    return History(top, prefix, parse_log(output, prefix))
+
+
+def history_or_none(root: Path) -> History | None:
+    """For pages: the history when there is one; a build without git still works."""
+    try:
+        return read_history(root)
+    except HistoryUnavailable:
+        return None
+
+
+def file_provenance(history: History | None, text: LanguageText) -> FileHistory | None:
+    return history.file(text.path) if history is not None else None
