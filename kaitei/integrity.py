@@ -1,0 +1,138 @@
+"""Integrity: SHA-256 of every version's canonical text, and a chained manifest of them all.
+
+The manifest (`api/v1/manifest.json`) lists every document, version and language with the hash
+of its canonical text, the URL of that text as published (`text.txt` beside the version's
+page) and, when given, the SHA-256 of the previous build's manifest. Each deployed manifest
+thus names the one before it: keeping them (or fetching the live one before each deploy, as
+the shipped workflow does) gives a chain in which any rewrite of a published text shows as a
+hash that changed without an erratum.
+
+Where the previous manifest comes from is explicit, never implicit: `KAITEI_PREVIOUS_MANIFEST`
+names a file. Reading whatever sits in build/site/ would make two identical builds differ.
+
+Alongside the manifest, `manifest.json.sha256` holds its own hash in `sha256sum` format, so
+`sha256sum -c` works and `kaitei verify` notices a manifest edited by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostic, KaiteiError
+from .immutability import publication
+from .model import Site
+from .site import urls
+
+MANIFEST_FORMAT = "kaitei-manifest/1"
+PREVIOUS_ENV = "KAITEI_PREVIOUS_MANIFEST"
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def text_url(lang: str, doc: str, version_id: str) -> str:
+    """Where a version's canonical text is published, next to its page."""
+    return urls.version(lang, doc, version_id) + "text.txt"
+
+
+def build_manifest(site: Site, as_of: dt.date, previous_sha256: str | None) -> dict[str, Any]:
+    """The manifest as data: a pure function of the model, the clock and the previous hash."""
+    documents = []
+    for document in site.documents:
+        versions = []
+        for version in document.versions:
+            when = publication(document, version)
+            authoritative = version.text(document.settings.authoritative)
+            meta = authoritative.meta if authoritative else version.texts[0].meta
+            versions.append(
+                {
+                    "id": version.id,
+                    "effective": version.effective.isoformat(),
+                    "announced": meta.announced.isoformat() if meta.announced else None,
+                    "change": meta.change,
+                    "published": when.date <= as_of,
+                    "texts": [
+                        {
+                            "lang": text.lang,
+                            "sha256": text.sha256,
+                            "text": text_url(text.lang, document.id, version.id),
+                            "page": urls.version(text.lang, document.id, version.id),
+                            "errata": len(text.meta.errata),
+                        }
+                        for text in version.texts
+                    ],
+                }
+            )
+        documents.append(
+            {
+                "id": document.id,
+                "authoritative": document.settings.authoritative,
+                "languages": list(document.settings.languages),
+                "versions": versions,
+            }
+        )
+    return {
+        "format": MANIFEST_FORMAT,
+        "as_of": as_of.isoformat(),
+        "algorithm": "sha256",
+        "previous_manifest_sha256": previous_sha256,
+        "documents": documents,
+    }
+
+
+def dump_manifest(manifest: dict[str, Any]) -> bytes:
+    """Stable bytes: sorted keys, fixed separators, a final newline."""
+    text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True)
+    return (text + "\n").encode("utf-8")
+
+
+def checksum_line(manifest_bytes: bytes) -> bytes:
+    return f"{sha256_hex(manifest_bytes)}  manifest.json\n".encode("ascii")
+
+
+def previous_manifest_hash(environ: dict[str, str] | None = None) -> str | None:
+    """SHA-256 of the file named by KAITEI_PREVIOUS_MANIFEST, or None when unset."""
+    env = os.environ if environ is None else environ
+    name = env.get(PREVIOUS_ENV, "").strip()
+    if not name:
+        return None
+    path = Path(name)
+    if not path.is_file():
+        raise KaiteiError(
+            [
+                Diagnostic(
+                    name,
+                    1,
+                    1,
+                    f"{PREVIOUS_ENV} names {name}, which is not a file",
+                    "point it at the manifest.json of the previous build, or unset it for "
+                    "the first build of a site",
+                    code="previous-manifest-missing",
+                )
+            ]
+        )
+    data = path.read_bytes()
+    try:
+        previous = json.loads(data)
+    except ValueError:
+        previous = None
+    if not isinstance(previous, dict) or previous.get("format") != MANIFEST_FORMAT:
+        raise KaiteiError(
+            [
+                Diagnostic(
+                    name,
+                    1,
+                    1,
+                    f"{name} is not a kaitei manifest ({MANIFEST_FORMAT})",
+                    f"{PREVIOUS_ENV} must name the api/v1/manifest.json of an earlier build",
+                    code="previous-manifest-bad",
+                )
+            ]
+        )
+    return sha256_hex(data)
