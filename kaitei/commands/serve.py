@@ -1,0 +1,29 @@
+"""`kaitei serve`: `mkdocs serve` with live reload; editing content/ rebuilds the site."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from ..site.build import AS_OF_ENV
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("serve", help="preview the site with live reload")
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="preview as of this date")
+    parser.add_argument(
+        "--dev-addr", metavar="IP:PORT", default="127.0.0.1:8000", help="where to listen"
+    )
+    parser.add_argument("--root", type=Path, default=Path("."), help=argparse.SUPPRESS)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    # MkDocs is the shell for serving; it is imported here, never in the core.
+    from mkdocs.commands.serve import serve
+
+    if args.as_of:
+        os.environ[AS_OF_ENV] = args.as_of
+    serve(str(args.root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True)
+    return 0

@@ -1,0 +1,234 @@
+"""The site build: check the content, run every generator, swap the result into place.
+
+Both shells use it: `kaitei build` writes with `write_site` (a temporary folder next to
+build/site, then a swap, so a failed build leaves the previous site intact); the MkDocs
+plugin hands `collect`'s files to MkDocs. Either way the bytes are the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import importlib.util
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import yaml
+
+from ..check import check_site
+from ..clock import as_of as clock_as_of
+from ..clock import parse_date
+from ..diagnostics import Collector, Diagnostic, KaiteiError
+from ..load import content_dir, load_settings
+from ..model import Site
+from . import urls
+from .output import GENERATORS, BuildContext, OutputFile
+from .render import Renderer
+
+# Modules that register generators. Only pages is ours; the others come with their issues
+# and are used as soon as they exist.
+GENERATOR_MODULES = (
+    "kaitei.site.pages",
+    "kaitei.site.diffpages",
+    "kaitei.site.notices",
+    "kaitei.site.api",
+    "kaitei.site.manifest",
+)
+AS_OF_ENV = "KAITEI_AS_OF"  # how `mkdocs build` / `mkdocs serve` get an as-of date
+DEFAULT_SITE_DIR = "build/site"
+
+
+def load_generators() -> tuple[str, ...]:
+    """Import every generator module that exists; return the modules found."""
+    found = []
+    for name in GENERATOR_MODULES:
+        if importlib.util.find_spec(name) is None:
+            continue
+        importlib.import_module(name)
+        found.append(name)
+    return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """What the build needs from mkdocs.yml, read without MkDocs."""
+
+    root: Path
+    site_dir: Path
+    base_url: str
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """mkdocs.yml may hold tags like !ENV or !!python/name: read them as plain values."""
+
+
+def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    return None
+
+
+_TolerantLoader.add_multi_constructor("", _any_tag)
+
+
+def read_config(root: Path) -> SiteConfig:
+    path = root / "mkdocs.yml"
+    data: Mapping[str, Any] = {}
+    if path.is_file():
+        loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+        data = loaded if isinstance(loaded, dict) else {}
+    site_dir = Path(str(data.get("site_dir") or DEFAULT_SITE_DIR))
+    base_url = str(data.get("site_url") or "")
+    return SiteConfig(root, site_dir if site_dir.is_absolute() else root / site_dir, base_url)
+
+
+def document_timezone(root: Path) -> str:
+    """The time zone of the first document: the build's clock runs in it."""
+    content = content_dir(root)
+    if not content.is_dir():
+        return "UTC"
+    for doc_dir in sorted(p for p in content.iterdir() if p.is_dir()):
+        settings = load_settings(doc_dir, doc_dir.name, Collector())
+        if settings is not None:
+            return settings.timezone
+    return "UTC"
+
+
+def resolve_as_of(
+    root: Path, arg: str | None = None, environ: Mapping[str, str] | None = None
+) -> dt.date:
+    """--as-of, else $KAITEI_AS_OF, else SOURCE_DATE_EPOCH or today in the document's zone."""
+    env = os.environ if environ is None else environ
+    if arg:
+        return parse_date(arg)
+    if env.get(AS_OF_ENV, "").strip():
+        return parse_date(env[AS_OF_ENV].strip())
+    return clock_as_of(None, document_timezone(root), dict(env))
+
+
+def load_checked(root: Path, as_of: dt.date, strict: bool = False) -> tuple[Site, list[Diagnostic]]:
+    """The site, or KaiteiError with every error (and with warnings too under --strict)."""
+    site, diagnostics = check_site(root, as_of, strict)
+    failing = [d for d in diagnostics if d.severity == "error" or strict]
+    if failing:
+        raise KaiteiError(diagnostics)
+    return site, diagnostics
+
+
+def collect(
+    site: Site,
+    as_of: dt.date,
+    root: Path,
+    base_url: str,
+    only: Sequence[str] | None = None,
+) -> list[OutputFile]:
+    """Every file of the site, sorted by URL, the sitemap included.
+
+    `only` restricts the build to the generators of some modules (tests of one part).
+    """
+    modules = load_generators()
+    if only is not None:
+        modules = tuple(m for m in modules if m in only)
+    if base_url and not base_url.endswith("/"):
+        base_url += "/"
+    features = {"notices": "kaitei.site.notices" in modules}
+    renderer = Renderer(base_url, as_of, features)
+    ctx = BuildContext(site, as_of, str(root), base_url, renderer)
+    outputs: dict[str, OutputFile] = {}
+    for name in sorted(GENERATORS):
+        if GENERATORS[name].__module__ not in modules:
+            continue
+        for output in GENERATORS[name](ctx):
+            if output.url in outputs:
+                raise RuntimeError(
+                    f"generator {name!r} writes {output.url!r} twice or over another"
+                )
+            outputs[output.url] = output
+    sitemap = OutputFile(urls.sitemap(), sitemap_xml(list(outputs.values()), base_url))
+    outputs[sitemap.url] = sitemap
+    return [outputs[url] for url in sorted(outputs)]
+
+
+def sitemap_xml(outputs: Sequence[OutputFile], base_url: str) -> bytes:
+    """sitemap.xml with hreflang alternates (x-default included) for every listed page."""
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+    ]
+    for output in sorted(outputs, key=lambda o: o.url):
+        if not output.in_sitemap or not (output.url == "" or output.url.endswith("/")):
+            continue
+        lines.append(f"<url><loc>{escape(base_url + output.url)}</loc>")
+        for hreflang, href in output.alternates:
+            lines.append(
+                f'<xhtml:link rel="alternate" hreflang={quoteattr(hreflang)} '
+                f"href={quoteattr(base_url + href)}/>"
+            )
+        lines.append("</url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def write_site(outputs: Sequence[OutputFile], site_dir: Path) -> None:
+    """Write into a temporary folder beside `site_dir`, then swap it in."""
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
+    try:
+        for output in outputs:
+            target = staging / urls.file_path(output.url)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(output.content)
+        # mkdtemp makes the folder 0700; a published site is world-readable.
+        staging.chmod(0o755)
+        old = None
+        if site_dir.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.old-", dir=site_dir.parent))
+            old.rmdir()
+            site_dir.rename(old)
+        try:
+            staging.rename(site_dir)
+        except OSError:
+            if old is not None:
+                old.rename(site_dir)
+            raise
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    site_dir: Path
+    as_of: dt.date
+    files: int
+    diagnostics: tuple[Diagnostic, ...]  # warnings that did not stop the build
+
+
+def build(
+    root: Path,
+    as_of_arg: str | None = None,
+    strict: bool = False,
+    site_dir: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> BuildResult:
+    """`kaitei build`: check, generate, write atomically."""
+    config = read_config(root)
+    as_of = resolve_as_of(root, as_of_arg, environ)
+    site, diagnostics = load_checked(root, as_of, strict)
+    outputs = collect(site, as_of, root, config.base_url)
+    target = site_dir or config.site_dir
+    write_site(outputs, target)
+    return BuildResult(target, as_of, len(outputs), tuple(diagnostics))

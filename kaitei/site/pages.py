@@ -1,0 +1,442 @@
+"""The reading pages of the site: chooser, document lists, versions, bilingual view, history.
+
+Each page is a pure function of the model and the build's as-of date. Pages for a language a
+version lacks are "not available in <language>" pages, never the other language's text under
+the wrong `lang`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import Document, LanguageText, Site, Version
+from . import urls
+from .anchors import anchor_names
+from .output import BuildContext, OutputFile, generator
+from .render import SCRIPT, STYLESHEET, LanguageLink, load_catalogue, theme_dir
+
+Alternates = tuple[tuple[str, str], ...]
+
+
+def site_languages(site: Site) -> tuple[str, ...]:
+    """Every language of every document, in the order documents list them."""
+    seen: list[str] = []
+    for document in site.documents:
+        for lang in document.settings.languages:
+            if lang not in seen:
+                seen.append(lang)
+    return tuple(seen)
+
+
+def status_of(document: Document, version: Version, as_of: dt.date) -> str:
+    current = document.in_force(as_of)
+    if version.effective > as_of:
+        return "upcoming"
+    return "current" if version is current else "superseded"
+
+
+def diff_pairs(document: Document, as_of: dt.date) -> tuple[tuple[str, str], ...]:
+    """Every (old, new) pair the pages link to: each version with its predecessor, and each
+    version with the one in force. The diff pages must exist for exactly these."""
+    pairs: set[tuple[str, str]] = set()
+    current = document.in_force(as_of)
+    for version in document.versions:
+        previous = document.previous(version)
+        if previous is not None:
+            pairs.add((previous.id, version.id))
+        if current is not None and version is not current:
+            old, new = sorted((version, current), key=lambda v: v.effective)
+            pairs.add((old.id, new.id))
+    return tuple(sorted(pairs))
+
+
+@dataclass(frozen=True, slots=True)
+class Upcoming:
+    """The next version, for the banner on the pages of the version in force."""
+
+    effective: dt.date
+    url: str
+    diff_url: str | None
+
+
+def _upcoming(ctx: BuildContext, document: Document, lang: str) -> Upcoming | None:
+    later = document.upcoming(ctx.as_of)
+    if not later:
+        return None
+    nxt = later[0]
+    current = document.in_force(ctx.as_of)
+    diff_url = urls.diff(lang, document.id, current.id, nxt.id) if current else None
+    return Upcoming(nxt.effective, urls.version(lang, document.id, nxt.id), diff_url)
+
+
+def _alternates(document: Document, version: Version | None, url_of: Any) -> Alternates:
+    """hreflang alternates: only languages that have the text, plus x-default."""
+    langs = [
+        lang
+        for lang in document.settings.languages
+        if version is None or version.text(lang) is not None
+    ]
+    pairs = [(lang, url_of(lang)) for lang in langs]
+    return (*pairs, ("x-default", url_of(document.settings.authoritative)))
+
+
+def _switcher(
+    document: Document, version: Version | None, lang: str, url_of: Any
+) -> tuple[LanguageLink, ...]:
+    return tuple(
+        LanguageLink(
+            other,
+            load_catalogue(other)("language_name"),
+            url_of(other),
+            other == lang,
+            version is None or version.text(other) is not None,
+        )
+        for other in document.settings.languages
+    )
+
+
+def _doc_links(document: Document, lang: str, version: Version, bilingual: bool) -> list[Any]:
+    links = [("current_version", urls.document(lang, document.id))]
+    links.append(("permalink", urls.version(lang, document.id, version.id)))
+    if bilingual:
+        links.append(("bilingual", urls.bilingual(lang, document.id, version.id)))
+    links.append(("history", urls.history(lang, document.id)))
+    return links
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    lang: str
+    url: str
+
+
+def _page(
+    ctx: BuildContext,
+    template: str,
+    url: str,
+    lang: str,
+    alternates: Alternates,
+    *,
+    in_sitemap: bool = True,
+    **context: Any,
+) -> OutputFile:
+    content = ctx.renderer.page(template, url, lang, alternates=alternates, **context)
+    return OutputFile(url, content, lang, alternates, in_sitemap)
+
+
+def _bilingual_partner(document: Document, lang: str) -> str | None:
+    """The second language of the bilingual view shown under `lang`."""
+    languages = document.settings.languages
+    if len(languages) < 2:
+        return None
+    return languages[1] if lang == document.settings.authoritative else lang
+
+
+def version_page(
+    ctx: BuildContext, document: Document, version: Version, lang: str, url: str
+) -> OutputFile:
+    """A version in one language at `url` (the current page or the permalink)."""
+    text = version.text(lang)
+    is_current_url = url == urls.document(lang, document.id)
+
+    def url_of(other: str) -> str:
+        if is_current_url:
+            return urls.document(other, document.id)
+        return urls.version(other, document.id, version.id)
+
+    if text is None:
+        return unavailable_page(ctx, document, version, lang, url, url_of)
+    status = status_of(document, version, ctx.as_of)
+    has_partner = _bilingual_partner(document, lang) is not None
+    authoritative = document.settings.authoritative
+    master = version.text(authoritative)
+    assert master is not None  # load refuses versions without the authoritative text
+    return _page(
+        ctx,
+        "version.html",
+        url,
+        lang,
+        _alternates(document, version, url_of),
+        title=text.title.plain
+        if is_current_url
+        else f"{text.title.plain} ({load_catalogue(lang).date(version.effective)})",
+        switcher=_switcher(document, version, lang, url_of),
+        document=document,
+        version=version,
+        text=text,
+        meta=master.meta,
+        names=anchor_names(text, load_catalogue(lang)),
+        status=status,
+        current=document.in_force(ctx.as_of),
+        upcoming=_upcoming(ctx, document, lang) if status == "current" else None,
+        doc_links=_doc_links(document, lang, version, has_partner),
+        authoritative_link=None
+        if lang == authoritative
+        else Link(authoritative, url_of(authoritative)),
+    )
+
+
+def unavailable_page(
+    ctx: BuildContext,
+    document: Document,
+    version: Version,
+    lang: str,
+    url: str,
+    url_of: Any,
+    missing: str | None = None,
+) -> OutputFile:
+    """The page a reader finds where a translation is missing: says so, links to the others."""
+    available = [Link(t.lang, url_of(t.lang)) for t in version.texts]
+    return _page(
+        ctx,
+        "unavailable.html",
+        url,
+        lang,
+        (),
+        in_sitemap=False,
+        title=load_catalogue(lang)(
+            "unavailable_title", language=load_catalogue(lang).language(missing or lang)
+        ),
+        robots="noindex",
+        switcher=_switcher(document, version, lang, url_of),
+        document=document,
+        version=version,
+        missing=missing or lang,
+        available=available,
+        doc_title=document.settings.title(lang),
+    )
+
+
+def bilingual_page(
+    ctx: BuildContext, document: Document, version: Version, lang: str
+) -> OutputFile | None:
+    partner = _bilingual_partner(document, lang)
+    if partner is None:
+        return None
+    url = urls.bilingual(lang, document.id, version.id)
+
+    def url_of(other: str) -> str:
+        return urls.bilingual(other, document.id, version.id)
+
+    authoritative = document.settings.authoritative
+    left = version.text(authoritative)
+    right = version.text(partner)
+    assert left is not None
+    if right is None:
+        return unavailable_page(ctx, document, version, lang, url, url_of, missing=partner)
+    status = status_of(document, version, ctx.as_of)
+    # The page's own language keeps the model's ids; the other column is prefixed.
+    prefixes = {t.lang: ("" if t.lang == lang else f"{t.lang}-") for t in (left, right)}
+    columns = [
+        {"text": t, "prefix": prefixes[t.lang], "names": anchor_names(t, load_catalogue(t.lang))}
+        for t in (left, right)
+    ]
+    t = load_catalogue(lang)
+    return _page(
+        ctx,
+        "bilingual.html",
+        url,
+        lang,
+        _alternates(document, version, url_of),
+        title=t("bilingual_heading", title=document.settings.title(lang)),
+        switcher=_switcher(document, version, lang, url_of),
+        document=document,
+        version=version,
+        meta=left.meta,
+        columns=columns,
+        rows=align_articles(left, right),
+        status=status,
+        current=document.in_force(ctx.as_of),
+        upcoming=_upcoming(ctx, document, lang) if status == "current" else None,
+        doc_links=_doc_links(document, lang, version, True),
+        authoritative_link=None,
+    )
+
+
+def align_articles(left: LanguageText, right: LanguageText) -> list[tuple[Any, Any]]:
+    """Article pairs by id, in the authoritative order; unmatched ones stand alone."""
+    theirs = {a.id: a for a in right.articles}
+    ours = {a.id for a in left.articles}
+    rows: list[tuple[Any, Any]] = [(a, theirs.get(a.id)) for a in left.articles]
+    rows += [(None, a) for a in right.articles if a.id not in ours]
+    return rows
+
+
+def history_page(ctx: BuildContext, document: Document, lang: str) -> OutputFile:
+    url = urls.history(lang, document.id)
+    authoritative = document.settings.authoritative
+    current = document.in_force(ctx.as_of)
+    entries = []
+    for version in reversed(document.versions):
+        master = version.text(authoritative)
+        assert master is not None
+        own = version.text(lang)
+        previous = document.previous(version)
+        diffs = []
+        if previous is not None:
+            diffs.append(
+                (
+                    "history_diff_previous",
+                    previous,
+                    urls.diff(lang, document.id, previous.id, version.id),
+                )
+            )
+        if current is not None and version is not current and current is not previous:
+            old, new = sorted((version, current), key=lambda v: v.effective)
+            if document.previous(new) is not old or new is not version:
+                diffs.append(
+                    ("history_diff_current", current, urls.diff(lang, document.id, old.id, new.id))
+                )
+        entries.append(
+            {
+                "version": version,
+                "meta": master.meta,
+                "text": own or master,
+                "fallback": own is None,
+                "status": status_of(document, version, ctx.as_of),
+                "first": previous is None,
+                "url": urls.version(lang, document.id, version.id),
+                "diffs": diffs,
+            }
+        )
+
+    def url_of(other: str) -> str:
+        return urls.history(other, document.id)
+
+    t = load_catalogue(lang)
+    return _page(
+        ctx,
+        "history.html",
+        url,
+        lang,
+        _alternates(document, None, url_of),
+        title=t("history_heading", title=document.settings.title(lang)),
+        switcher=_switcher(document, None, lang, url_of),
+        document=document,
+        entries=entries,
+        authoritative=authoritative,
+    )
+
+
+def documents_page(ctx: BuildContext, lang: str, languages: tuple[str, ...]) -> OutputFile:
+    url = urls.language_home(lang)
+    rows = []
+    for document in ctx.site.documents:
+        current = document.in_force(ctx.as_of)
+        has_lang = lang in document.settings.languages
+        shown = lang if has_lang else document.settings.authoritative
+        rows.append(
+            {
+                "document": document,
+                "title": document.settings.title(shown),
+                "title_lang": shown,
+                "current": current,
+                "url": urls.document(shown, document.id),
+                "history_url": urls.history(shown, document.id),
+                "only_in": None if has_lang else shown,
+            }
+        )
+    alternates = (*((other, urls.language_home(other)) for other in languages), ("x-default", ""))
+    t = load_catalogue(lang)
+    return _page(
+        ctx,
+        "documents.html",
+        url,
+        lang,
+        alternates,
+        title=t("documents_heading"),
+        switcher=tuple(
+            LanguageLink(
+                other,
+                load_catalogue(other)("language_name"),
+                urls.language_home(other),
+                other == lang,
+                True,
+            )
+            for other in languages
+        ),
+        rows=rows,
+    )
+
+
+def chooser_page(ctx: BuildContext, languages: tuple[str, ...]) -> OutputFile:
+    # The chooser speaks every language; its own lang is the first site language.
+    lang = languages[0] if languages else "en"
+    choices = [
+        {"lang": other, "t": load_catalogue(other), "url": urls.language_home(other)}
+        for other in languages
+    ]
+    alternates = (*((other, urls.language_home(other)) for other in languages), ("x-default", ""))
+    return _page(
+        ctx,
+        "chooser.html",
+        urls.home(),
+        lang,
+        alternates,
+        title=" / ".join(load_catalogue(other)("chooser_heading") for other in languages)
+        or "kaitei",
+        choices=choices,
+    )
+
+
+def document_pages(ctx: BuildContext, document: Document) -> Iterator[OutputFile]:
+    current = document.in_force(ctx.as_of)
+    for lang in document.settings.languages:
+        if current is not None:
+            yield version_page(ctx, document, current, lang, urls.document(lang, document.id))
+        else:
+            yield not_in_force_page(ctx, document, lang)
+        for version in document.versions:
+            yield version_page(
+                ctx, document, version, lang, urls.version(lang, document.id, version.id)
+            )
+            page = bilingual_page(ctx, document, version, lang)
+            if page is not None:
+                yield page
+        yield history_page(ctx, document, lang)
+
+
+def not_in_force_page(ctx: BuildContext, document: Document, lang: str) -> OutputFile:
+    """The current page of a document whose first version is still to come."""
+    url = urls.document(lang, document.id)
+
+    def url_of(other: str) -> str:
+        return urls.document(other, document.id)
+
+    t = load_catalogue(lang)
+    return _page(
+        ctx,
+        "not_in_force.html",
+        url,
+        lang,
+        _alternates(document, None, url_of),
+        title=document.settings.title(lang),
+        switcher=_switcher(document, None, lang, url_of),
+        document=document,
+        message=t("no_version_in_force"),
+        upcoming=_upcoming(ctx, document, lang),
+    )
+
+
+@generator("pages")
+def pages(ctx: BuildContext) -> Iterator[OutputFile]:
+    languages = site_languages(ctx.site)
+    yield chooser_page(ctx, languages)
+    for lang in languages:
+        yield documents_page(ctx, lang, languages)
+    for document in ctx.site.documents:
+        yield from document_pages(ctx, document)
+
+
+@generator("assets")
+def assets(ctx: BuildContext) -> Iterator[OutputFile]:
+    """One stylesheet (theme/css/*.css, site.css first) and the one small script."""
+    css_dir = theme_dir() / "css"
+    sheets = sorted(css_dir.glob("*.css"), key=lambda p: (p.name != "site.css", p.name))
+    css = "\n".join(f"/* {p.name} */\n" + p.read_text(encoding="utf-8") for p in sheets)
+    yield OutputFile(STYLESHEET, css.encode("utf-8"), in_sitemap=False)
+    script = (theme_dir() / "js" / "site.js").read_bytes()
+    yield OutputFile(SCRIPT, script, in_sitemap=False)

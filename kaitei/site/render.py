@@ -1,0 +1,272 @@
+"""The renderer: Jinja2 templates from kaitei/theme/ and the model's inline Markdown as HTML.
+
+One `Renderer` per build. Templates get the page's URL, language, UI strings (`t`), relative
+links (`rel`), absolute links (`abs_url`) and the inline-Markdown filter (`md`). Everything is
+escaped unless it comes from our own Markdown renderer, which refuses raw HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup
+
+from ..markdown import is_cjk, make_markdown
+from ..model import Row, Table, Text
+from . import urls
+
+_PACKAGE = resources.files("kaitei")
+
+
+def theme_dir() -> Path:
+    return Path(str(_PACKAGE.joinpath("theme")))
+
+
+def i18n_dir() -> Path:
+    return Path(str(_PACKAGE.joinpath("i18n")))
+
+
+class CatalogueError(KeyError):
+    """A UI string is missing from a language's catalogue (a bug in a template, not content)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    """The UI strings of one language (kaitei/i18n/<lang>.yml)."""
+
+    lang: str
+    strings: Mapping[str, Any]
+
+    def __call__(self, key: str, /, **params: object) -> str:
+        try:
+            value = self.strings[key]
+        except KeyError:
+            raise CatalogueError(f"kaitei/i18n/{self.lang}.yml has no string {key!r}") from None
+        return str(value).format(**params) if params else str(value)
+
+    def language(self, code: str) -> str:
+        """A language's name in this catalogue's language (英語, Japanese); the code if unknown."""
+        return str((self.strings.get("language_names") or {}).get(code, code))
+
+    def date(self, value: dt.date) -> str:
+        months = self.strings.get("months") or []
+        month_name = months[value.month - 1] if len(months) == 12 else str(value.month)
+        return str(self.strings["date_format"]).format(
+            year=value.year, month=value.month, day=value.day, month_name=month_name
+        )
+
+
+@cache
+def load_catalogue(lang: str) -> Catalogue:
+    """The catalogue for `lang`; languages without one fall back to English strings."""
+    path = i18n_dir() / f"{lang}.yml"
+    if not path.is_file():
+        path = i18n_dir() / "en.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return Catalogue(lang, data)
+
+
+# --- inline Markdown ----------------------------------------------------------------------
+
+
+def _softbreak(tokens: Sequence[Token], idx: int) -> str:
+    # Wrapped Japanese lines join without a space (kaitei.markdown.join_lines does the same
+    # for the model's plain text); elsewhere a soft break is a space.
+    before = tokens[idx - 1].content[-1:] if idx > 0 else ""
+    after = tokens[idx + 1].content[:1] if idx + 1 < len(tokens) else ""
+    return "" if is_cjk(before) and is_cjk(after) else " "
+
+
+def _markdown() -> MarkdownIt:
+    md = make_markdown(html=False)
+
+    def softbreak(
+        self: object, tokens: Sequence[Token], idx: int, options: object, env: object
+    ) -> str:
+        return _softbreak(tokens, idx)
+
+    md.add_render_rule("softbreak", softbreak)
+    return md
+
+
+# Tokens whose content the parser counts into Text.plain (see BodyParser._inline_token).
+_PLAIN_TOKENS = ("text", "code_inline", "text_special")
+
+
+class InlineRenderer:
+    """Inline Markdown → HTML, with cross-references turned into links to their anchors."""
+
+    def __init__(self) -> None:
+        self._md = _markdown()
+        self._cache: dict[tuple[Text, str], Markup] = {}
+
+    def render(self, text: Text, id_prefix: str = "") -> Markup:
+        key = (text, id_prefix)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._cache[key] = self._render(text, id_prefix)
+        return cached
+
+    def _render(self, text: Text, id_prefix: str) -> Markup:
+        tokens = self._md.parseInline(text.source, {})
+        children = list(tokens[0].children or []) if tokens else []
+        if text.refs:
+            children = self._link_refs(children, text, id_prefix)
+        html = self._md.renderer.renderInline(children, self._md.options, {})  # type: ignore[attr-defined]
+        return Markup(html.strip())
+
+    def _link_refs(self, children: list[Token], text: Text, id_prefix: str) -> list[Token]:
+        # Walk the tokens the way the parser built Text.plain, so CrossRef offsets (which
+        # point into the stripped plain text) map onto positions inside text tokens.
+        raw = "".join(t.content for t in children if t.type in _PLAIN_TOKENS)
+        lead = len(raw) - len(raw.lstrip())
+        refs = [r for r in text.refs if r.target is not None]
+        result: list[Token] = []
+        position = 0
+        depth = 0  # inside a link written by the editor: no nested links
+        for token in children:
+            if token.type == "link_open":
+                depth += 1
+            elif token.type == "link_close":
+                depth -= 1
+            if token.type != "text" or depth:
+                if token.type in _PLAIN_TOKENS:
+                    position += len(token.content)
+                elif token.type == "hardbreak":
+                    position += 1
+                result.append(token)
+                continue
+            start, content = position, token.content
+            position += len(content)
+            cut = 0
+            for ref in refs:
+                ref_start, ref_end = ref.start + lead - start, ref.end + lead - start
+                if ref_start < cut or ref_end > len(content):
+                    continue  # crosses a markup boundary: leave it as text
+                if ref_start > cut:
+                    result.append(_text(content[cut:ref_start]))
+                link = Token("link_open", "a", 1)
+                link.attrs = {"href": f"#{id_prefix}{ref.target}", "class": "xref"}
+                result += [link, _text(content[ref_start:ref_end]), Token("link_close", "a", -1)]
+                cut = ref_end
+            if cut < len(content):
+                result.append(_text(content[cut:]))
+        return result
+
+
+def _text(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def row_spans(table: Table) -> list[tuple[Row, int]]:
+    """Each row with the rowspan of its first cell: 0 for rows that continue the row above."""
+    spans: list[tuple[Row, int]] = []
+    for row in table.rows:
+        if row.continued and spans:
+            index = max(i for i, (_, span) in enumerate(spans) if span)
+            spans[index] = (spans[index][0], spans[index][1] + 1)
+            spans.append((row, 0))
+        else:
+            spans.append((row, 1))
+    return spans
+
+
+# --- pages --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageLink:
+    """One entry of the language switcher."""
+
+    lang: str
+    label: str  # the language's name in itself: 日本語, English
+    url: str
+    current: bool
+    available: bool  # False: the URL is the "not available in <language>" page
+
+
+STYLESHEET = "assets/site.css"
+SCRIPT = "assets/site.js"
+
+
+class Renderer:
+    """Implements kaitei.site.output.Renderer."""
+
+    def __init__(
+        self,
+        base_url: str = "",
+        as_of: dt.date | None = None,
+        features: Mapping[str, bool] | None = None,
+        theme: Path | None = None,
+    ) -> None:
+        self.base_url = base_url if not base_url or base_url.endswith("/") else base_url + "/"
+        self.inline = InlineRenderer()
+        self.env = Environment(
+            loader=FileSystemLoader(str(theme or theme_dir())),
+            undefined=StrictUndefined,
+            autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["md"] = self.inline.render
+        self.env.globals["STYLESHEET"] = STYLESHEET
+        self.env.globals["SCRIPT"] = SCRIPT
+        # Optional parts of the site (e.g. notices) that the layout links to when present.
+        self.env.globals["features"] = dict(features or {})
+        self.env.globals["as_of"] = as_of or dt.date(1970, 1, 1)
+        self.env.tests["text_block"] = lambda block: isinstance(block, Text)
+        self.env.tests["table_block"] = lambda block: isinstance(block, Table)
+        self.env.globals["row_spans"] = row_spans
+
+    def catalogue(self, lang: str) -> Catalogue:
+        return load_catalogue(lang)
+
+    def abs_url(self, url: str, from_url: str) -> str:
+        """An absolute URL when the site URL is known (hreflang, sitemap), else a relative one."""
+        return self.base_url + url if self.base_url else urls.relative(from_url, url)
+
+    def _globals(self, url: str, lang: str) -> dict[str, Any]:
+        catalogue = self.catalogue(lang)
+        rel: Callable[[str], str] = lambda to: urls.relative(url, to)  # noqa: E731
+        return {
+            "url": url,
+            "lang": lang,
+            "t": catalogue,
+            "date": catalogue.date,
+            "rel": rel,
+            "abs_url": lambda to: self.abs_url(to, url),
+            "urls": urls,
+        }
+
+    def page(self, template: str, url: str, lang: str, **context: Any) -> bytes:
+        """A whole HTML page; `context` may set `alternates`, `switcher`, `title`, `robots`."""
+        values = {
+            "alternates": (),
+            "switcher": (),
+            "robots": "",
+            **context,
+            **self._globals(url, lang),
+        }
+        html = self.env.get_template(template).render(values)
+        return html.encode("utf-8")
+
+    def text(self, template: str, **context: Any) -> str:
+        """A template rendered on its own (feeds, partials); `t` follows `lang` if given."""
+        values = dict(context)
+        if "lang" in context:
+            values.setdefault("t", self.catalogue(str(context["lang"])))
+            values.setdefault("date", self.catalogue(str(context["lang"])).date)
+        return self.env.get_template(template).render(values)
