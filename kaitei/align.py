@@ -15,7 +15,7 @@ articles pair by number first. Pairs are then aligned recursively inside.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from .model import (
@@ -37,7 +37,7 @@ Level = Literal[
     "title", "preamble", "article", "paragraph", "item", "row", "cell", "bullet", "closing"
 ]
 
-SIMILAR = 0.45  # below this Dice coefficient two pieces are different text, not an edit
+SIMILAR = 0.5  # below this score two pieces are different texts, not one edited text
 _NUMBER_BONUS = 0.15  # same number breaks near-ties in favour of the expected pairing
 
 
@@ -97,7 +97,7 @@ def _block_children(blocks: Sequence[Block], owner: str, span: Span) -> list[Uni
     for b, block in enumerate(blocks):
         if isinstance(block, Table):
             head = Row(f"{block.id}-head", "", block.header, block.span)
-            children += [_row_unit(head), *(_row_unit(row) for row in block.rows)]
+            children += [_row_unit(head, ()), *(_row_unit(r, block.header) for r in block.rows)]
         elif isinstance(block, BulletList):
             children += [
                 _leaf("bullet", f"{owner}-list-{b + 1}-{k + 1}", "・", text)
@@ -121,11 +121,16 @@ def _cell_unit(cell: Cell, uid: str, span: Span) -> Unit:
     return Unit("cell", uid, "", "", "", "", cell.text.plain, cell.text.refs, span, ())
 
 
-def _row_unit(row: Row) -> Unit:
+def _row_unit(row: Row, header: Sequence[Cell]) -> Unit:
+    # Cells are named by their column heading (利用する情報), rows by their first cell.
     cells = tuple(
-        _cell_unit(c, f"{row.id}-cell-{k + 1}", row.span) for k, c in enumerate(row.cells)
+        replace(
+            _cell_unit(c, f"{row.id}-cell-{k + 1}", row.span),
+            label=header[k].text.plain if k < len(header) else str(k + 1),
+        )
+        for k, c in enumerate(row.cells)
     )
-    return Unit("row", row.id, "", "", "", "", "", (), row.span, cells, positional=True)
+    return Unit("row", row.id, "", row.key, "", "", "", (), row.span, cells, positional=True)
 
 
 def _texts(blocks: Sequence[Block]) -> list[Text]:
@@ -199,7 +204,11 @@ def _bigrams(text: str) -> frozenset[str]:
 
 
 class _Similarity:
-    """Dice coefficient on character bigrams: cheap, script-neutral, robust to small edits."""
+    """Character bigrams: cheap, script-neutral, robust to small edits.
+
+    The score averages Dice (how much both share) with containment (how much of the shorter
+    one survives), so "Cookies" → "Cookies and Anonymous IDs" still reads as one edited bullet.
+    """
 
     def __init__(self) -> None:
         self._grams: dict[int, frozenset[str]] = {}
@@ -214,7 +223,10 @@ class _Similarity:
         ga, gb = self.grams(a), self.grams(b)
         if not ga and not gb:
             return 1.0
-        return 2 * len(ga & gb) / (len(ga) + len(gb))
+        if not ga or not gb:
+            return 0.0
+        common = len(ga & gb)
+        return (2 * common / (len(ga) + len(gb)) + common / min(len(ga), len(gb))) / 2
 
 
 # --- the three passes ------------------------------------------------------------------------

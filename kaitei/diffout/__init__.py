@@ -1,0 +1,117 @@
+"""Outputs of a ChangeSet: terminal text, Markdown, JSON, and the HTML 新旧対照表 / redline.
+
+Every output is a pure function of a ChangeSet (and the language of its labels). This module
+holds what they share: the words for kinds and levels, and how a pair is named.
+"""
+
+from __future__ import annotations
+
+from ..changeset import ChangeSet, Kind, Pair, Side
+
+_STRINGS: dict[str, dict[str, str]] = {
+    "ja": {
+        "unchanged": "変更なし",
+        "changed": "改正",
+        "added": "新設",
+        "removed": "削除",
+        "moved": "移動",
+        "renumbered": "番号変更",
+        "renumbered_down": "繰下げ",
+        "renumbered_up": "繰上げ",
+        "title": "題名",
+        "preamble": "前文",
+        "closing": "制定・改定",
+        "row": "表「{key}」の行",
+        "cell": "「{name}」欄",
+        "bullet": "・",
+        "paragraph": "第{n}項",
+        "item": "{n}",
+        "header": "表の見出し",
+        "unchanged_in": "{langs} では変更なし",
+    },
+    "en": {
+        "unchanged": "unchanged",
+        "changed": "changed",
+        "added": "added",
+        "removed": "removed",
+        "moved": "moved",
+        "renumbered": "renumbered",
+        "renumbered_down": "renumbered",
+        "renumbered_up": "renumbered",
+        "title": "Title",
+        "preamble": "Preamble",
+        "closing": "Dates",
+        "row": 'table row "{key}"',
+        "cell": 'column "{name}"',
+        "bullet": "•",
+        "paragraph": "paragraph {n}",
+        "item": "item {n}",
+        "header": "table header",
+        "unchanged_in": "unchanged in {langs}",
+    },
+}
+
+
+def strings(lang: str) -> dict[str, str]:
+    """UI words for `lang` (English for languages without their own)."""
+    return _STRINGS.get(lang, _STRINGS["en"])
+
+
+def kind_word(kind: Kind, lang: str) -> str:
+    return strings(lang)[kind]
+
+
+def pair_kind_word(pair: Pair, lang: str) -> str:
+    """The kind as a reviewer says it; a renumbering says which way (繰下げ / 繰上げ)."""
+    if pair.kind == "renumbered" and pair.old and pair.new and pair.number_changed:
+        old, new = _number_key(pair.old.number), _number_key(pair.new.number)
+        if old and new and old != new:
+            return strings(lang)["renumbered_down" if new > old else "renumbered_up"]
+    return kind_word(pair.kind, lang)
+
+
+def _number_key(number: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in number.split("_"))
+    except ValueError:
+        return ()
+
+
+def side_name(side: Side, level: str, lang: str) -> str:
+    """How a reviewer names a unit: 第9条（統計データ）, 第2項, (3), 表の行「第三者提供」."""
+    s = strings(lang)
+    if level == "article":
+        return side.heading or side.id
+    if level == "paragraph":
+        return s["paragraph"].format(n=side.number or "1")
+    if level == "item":
+        return s["item"].format(n=side.label)
+    if level == "row":
+        if side.id.endswith("-head"):
+            return s["header"]
+        return s["row"].format(key=side.label)
+    if level == "cell":
+        return s["cell"].format(name=side.label)
+    if level == "bullet":
+        return s["bullet"]
+    return s.get(level, level)
+
+
+def pair_name(pair: Pair, lang: str) -> str:
+    """Both names when the number changed (第8条 → 第9条（統計データ）), else the current one."""
+    if pair.old and pair.new and pair.number_changed and pair.level == "article":
+        return f"{pair.old.label} → {pair.new.heading}"
+    side = pair.new or pair.old
+    assert side is not None
+    return side_name(side, pair.level, lang)
+
+
+def summary_counts(changes: ChangeSet, lang: str) -> str:
+    """ "1 新設, 2 繰下げ・繰上げ, 6 改正" — article-level counts, kinds in a fixed order."""
+    counts = changes.counts()
+    parts = [
+        f"{kind_word(kind, lang)} {counts[kind]}"
+        for kind in ("added", "removed", "changed", "renumbered", "moved", "unchanged")
+        if counts[kind]
+    ]
+    return ", ".join(parts)

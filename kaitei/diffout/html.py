@@ -1,0 +1,370 @@
+"""The HTML of the 新旧対照表 (two columns) and of the redline (one column), as fragments.
+
+The page layout belongs to the site; these functions return the fragments its "diff.html"
+includes. Templates live in kaitei/theme/partials/ (autoescaped); this module only builds
+their view model: lines of (marked?, text) segments, so no HTML is assembled by hand.
+
+The table follows the Japanese drafting custom: new text in the left column by default
+(document.yml `diff_layout`), changed words underlined on both sides, （新設） opposite a new
+provision and （削る） opposite a removed one, unchanged articles reduced to （略） — here with a
+<details> toggle that shows them without any script.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from ..changeset import ChangeSet, Pair, Side
+from ..inline import InlineEdit, redline_segments, side_segments
+from . import side_name
+
+SideName = Literal["old", "new"]
+Layout = Literal["new-left", "old-left"]
+
+_WORDS: dict[str, dict[str, str]] = {
+    "ja": {
+        "new": "改定後",
+        "old": "改定前",
+        "added": "（新設）",
+        "removed": "（削る）",
+        "omitted": "（略）",
+        "show": "表示する",
+        "ins_start": "挿入開始",
+        "ins_end": "挿入終了",
+        "del_start": "削除開始",
+        "del_end": "削除終了",
+        "caption": "{old} から {new} への改定の新旧対照表。",
+        "marks": "傍線（下線）を付した部分は改定部分です。"
+        "（新設）は新たに設けた規定、（削る）は削った規定、"
+        "（略）は改定のない規定を示します（選ぶと本文を表示します）。",
+        "redline": "{old} から {new} への改定。",
+        "redline_marks": "挿入した文字は下線、削除した文字は取消線で示します。",
+        "unchanged_in": "{langs} の版ではこの箇所は改定されていません。",
+        "articles": "{first}〜{last}",
+    },
+    "en": {
+        "new": "Revised",
+        "old": "Previous",
+        "added": "(new)",
+        "removed": "(deleted)",
+        "omitted": "(omitted)",
+        "show": "show",
+        "ins_start": "inserted:",
+        "ins_end": "end inserted",
+        "del_start": "deleted:",
+        "del_end": "end deleted",
+        "caption": "Comparison of the versions of {old} and {new}.",
+        "marks": "Underlined text has changed. (new) marks a new provision, (deleted) a removed "
+        "one, and (omitted) provisions that did not change (select it to show them).",
+        "redline": "Changes from {old} to {new}.",
+        "redline_marks": "Inserted text is underlined; deleted text is struck through.",
+        "unchanged_in": "This part did not change in the {langs} version.",
+        "articles": "{first} to {last}",
+    },
+}
+
+
+def words(lang: str) -> dict[str, str]:
+    return _WORDS.get(lang, _WORDS["en"])
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    text: str
+    mark: Literal["", "ins", "del"] = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One displayed unit on one side: its number, its text, its depth."""
+
+    level: str
+    depth: int
+    label: tuple[Segment, ...] = ()
+    text: tuple[Segment, ...] = ()
+    placeholder: str = ""  # （新設） / （削る）
+    note: str = ""  # changed in this language only
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One row of the table: the same provision on both sides."""
+
+    left: tuple[Line, ...]
+    right: tuple[Line, ...]
+    heading: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A top-level provision (article, preamble…): shown rows, plus rows folded as （略）."""
+
+    kind: str
+    name: str
+    rows: tuple[Row, ...] = ()
+    folded: tuple[Row, ...] = ()
+    folded_label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RedlineBlock:
+    name: str
+    heading: tuple[Segment, ...]
+    lines: tuple[Line, ...]
+    folded: bool = False
+    folded_label: str = ""
+    children: tuple[RedlineBlock, ...] = field(default=())
+
+
+# --- the two-column table ------------------------------------------------------------------
+
+
+def _marks(text: str, edits: Sequence[InlineEdit], side: SideName) -> tuple[Segment, ...]:
+    mark: Literal["ins", "del"] = "ins" if side == "new" else "del"
+    return tuple(Segment(t, mark if m else "") for m, t in side_segments(text, edits, side))
+
+
+def _label(pair: Pair, side: Side, which: SideName) -> tuple[Segment, ...]:
+    if pair.level in ("paragraph", "item") and side.label:
+        changed = pair.number_changed or pair.kind in ("added", "removed")
+        mark: Literal["", "ins", "del"] = ("ins" if which == "new" else "del") if changed else ""
+        return (Segment(side.label, mark),)
+    if pair.level == "cell" and side.label:
+        return (Segment(side.label + "："),)
+    if pair.level == "bullet":
+        return (Segment(side.label),)
+    return ()
+
+
+def _side_lines(pair: Pair, which: SideName, lang: str, depth: int) -> Iterator[Line]:
+    side = pair.new if which == "new" else pair.old
+    w = words(lang)
+    if side is None:
+        yield Line(pair.level, depth, placeholder=w["added" if which == "old" else "removed"])
+        return
+    text: tuple[Segment, ...]
+    if pair.kind in ("added", "removed"):
+        text = (Segment(side.text, "ins" if which == "new" else "del"),) if side.text else ()
+    else:
+        text = _marks(side.text, pair.edits, which)
+    note = ""
+    if pair.unchanged_in and which == "new":
+        note = w["unchanged_in"].format(langs=", ".join(pair.unchanged_in))
+    if pair.level != "row":  # a row is only its cells
+        yield Line(pair.level, depth, _label(pair, side, which), text, note=note)
+    for child in pair.children:
+        yield from _side_lines(child, which, lang, depth + 1)
+
+
+def _heading(pair: Pair, which: SideName) -> tuple[Segment, ...]:
+    side = pair.new if which == "new" else pair.old
+    if side is None:
+        return ()
+    if pair.kind in ("added", "removed"):
+        return (Segment(side.heading, "ins" if which == "new" else "del"),)
+    return _marks(side.heading, pair.heading_edits, which)
+
+
+def _row(left: Sequence[Line], right: Sequence[Line], heading: bool = False) -> Row:
+    return Row(tuple(left), tuple(right), heading)
+
+
+def _order(new: Sequence[Line], old: Sequence[Line], layout: Layout) -> Row:
+    return _row(new, old) if layout == "new-left" else _row(old, new)
+
+
+def _block(pair: Pair, lang: str, layout: Layout) -> Block:
+    name = side_name(pair.new or pair.old, pair.level, lang)  # type: ignore[arg-type]
+    if pair.level != "article":
+        lines = {w: tuple(_side_lines(pair, w, lang, 0)) for w in ("new", "old")}
+        return Block(pair.kind, name, (_order(lines["new"], lines["old"], layout),))
+    w = words(lang)
+    head = {
+        which: (
+            (Line("article", 0, text=_heading(pair, which)),)
+            if (pair.new if which == "new" else pair.old) is not None
+            else (Line("article", 0, placeholder=w["added" if which == "old" else "removed"]),)
+        )
+        for which in ("new", "old")
+    }
+    heading_row = _order(head["new"], head["old"], layout)
+    heading_row = Row(heading_row.left, heading_row.right, heading=True)
+    body = tuple(
+        _order(
+            tuple(_side_lines(child, "new", lang, 0)) if pair.new else (),
+            tuple(_side_lines(child, "old", lang, 0)) if pair.old else (),
+            layout,
+        )
+        for child in pair.children
+    )
+    if pair.kind == "renumbered":
+        # Only the number moved: the heading is marked, the body folded as （略）.
+        return Block(pair.kind, name, (heading_row,), body, w["omitted"])
+    return Block(pair.kind, name, (heading_row, *body))
+
+
+def _unchanged_run(run: Sequence[Pair], lang: str, layout: Layout) -> Block:
+    w = words(lang)
+    blocks = [_block(p, lang, layout) for p in run]
+    rows = tuple(row for b in blocks for row in b.rows)
+    first, last = blocks[0].name, blocks[-1].name
+    span = first if len(blocks) == 1 else w["articles"].format(first=first, last=last)
+    return Block("unchanged", span, (), rows, f"{w['omitted']} {span}")
+
+
+def table_blocks(changes: ChangeSet, layout: Layout) -> list[Block]:
+    """The table's view model: changed provisions in full, unchanged runs folded."""
+    blocks: list[Block] = []
+    run: list[Pair] = []
+    for pair in changes.pairs:
+        if pair.kind == "unchanged" and pair.level in ("article", "title", "closing"):
+            run.append(pair)
+            continue
+        if run:
+            blocks.append(_unchanged_run(run, changes.lang, layout))
+            run = []
+        blocks.append(_block(pair, changes.lang, layout))
+    if run:
+        blocks.append(_unchanged_run(run, changes.lang, layout))
+    return blocks
+
+
+# --- the redline ---------------------------------------------------------------------------
+
+
+def _redline_text(pair: Pair) -> tuple[Segment, ...]:
+    side = pair.new or pair.old
+    assert side is not None
+    if pair.kind in ("added", "removed"):
+        return (Segment(side.text, "ins" if pair.kind == "added" else "del"),) if side.text else ()
+    assert pair.old is not None
+    return tuple(
+        Segment(t, "" if op == "equal" else "ins" if op == "insert" else "del")
+        for op, t in redline_segments(pair.old.text, pair.edits)
+    )
+
+
+def _redline_label(pair: Pair) -> tuple[Segment, ...]:
+    if pair.old and pair.new and pair.number_changed and pair.level in ("paragraph", "item"):
+        return (Segment(pair.old.label, "del"), Segment(pair.new.label, "ins"))
+    side = pair.new or pair.old
+    assert side is not None
+    if pair.level == "cell" and side.label:
+        return (Segment(side.label + "："),)
+    mark: Literal["", "ins", "del"] = {"added": "ins", "removed": "del"}.get(pair.kind, "")  # type: ignore[assignment]
+    return (Segment(side.label, mark),) if side.label and pair.level != "row" else ()
+
+
+def _redline_lines(pair: Pair, lang: str, depth: int) -> Iterator[Line]:
+    note = ""
+    if pair.unchanged_in:
+        note = words(lang)["unchanged_in"].format(langs=", ".join(pair.unchanged_in))
+    if pair.level != "row":
+        yield Line(pair.level, depth, _redline_label(pair), _redline_text(pair), note=note)
+    for child in pair.children:
+        yield from _redline_lines(child, lang, depth + 1)
+
+
+def _redline_heading(pair: Pair) -> tuple[Segment, ...]:
+    side = pair.new or pair.old
+    assert side is not None
+    if pair.kind in ("added", "removed"):
+        return (Segment(side.heading, "ins" if pair.kind == "added" else "del"),)
+    assert pair.old is not None
+    return tuple(
+        Segment(t, "" if op == "equal" else "ins" if op == "insert" else "del")
+        for op, t in redline_segments(pair.old.heading, pair.heading_edits)
+    )
+
+
+def redline_blocks(changes: ChangeSet) -> list[RedlineBlock]:
+    lang = changes.lang
+    w = words(lang)
+    blocks: list[RedlineBlock] = []
+    for pair in changes.pairs:
+        name = side_name(pair.new or pair.old, pair.level, lang)  # type: ignore[arg-type]
+        if pair.level == "article":
+            lines = tuple(line for c in pair.children for line in _redline_lines(c, lang, 0))
+            folded = pair.kind in ("unchanged", "renumbered")
+            label = f"{w['omitted']} {name}" if pair.kind == "unchanged" else w["omitted"]
+            blocks.append(RedlineBlock(name, _redline_heading(pair), lines, folded, label))
+        else:
+            lines = tuple(_redline_lines(pair, lang, 0))
+            folded = pair.kind == "unchanged" and pair.level != "preamble"
+            blocks.append(RedlineBlock(name, (), lines, folded, f"{w['omitted']} {name}"))
+    return blocks
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+
+def _theme() -> Path:
+    return Path(str(resources.files("kaitei").joinpath("theme")))
+
+
+@cache
+def _env() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(_theme())),
+        undefined=StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+def _headers(changes: ChangeSet, layout: Layout) -> tuple[str, str]:
+    w = words(changes.lang)
+    new = (
+        f"{w['new']}（{changes.new_version}）"
+        if changes.lang == "ja"
+        else (f"{w['new']} ({changes.new_version})")
+    )
+    old = (
+        f"{w['old']}（{changes.old_version}）"
+        if changes.lang == "ja"
+        else (f"{w['old']} ({changes.old_version})")
+    )
+    return (new, old) if layout == "new-left" else (old, new)
+
+
+def table_context(changes: ChangeSet, layout: Layout = "new-left") -> dict[str, Any]:
+    """What partials/diff_table.html needs (names prefixed: the page includes both partials)."""
+    w = words(changes.lang)
+    return {
+        "diff_lang": changes.lang,
+        "diff_words": w,
+        "diff_caption": w["caption"].format(old=changes.old_version, new=changes.new_version),
+        "diff_headers": _headers(changes, layout),
+        "diff_layout": layout,
+        "diff_table_blocks": table_blocks(changes, layout),
+    }
+
+
+def redline_context(changes: ChangeSet) -> dict[str, Any]:
+    """What partials/diff_redline.html needs."""
+    w = words(changes.lang)
+    return {
+        "diff_lang": changes.lang,
+        "diff_words": w,
+        "redline_intro": w["redline"].format(old=changes.old_version, new=changes.new_version),
+        "diff_redline_blocks": redline_blocks(changes),
+    }
+
+
+def render_table(changes: ChangeSet, layout: Layout = "new-left") -> str:
+    """The 新旧対照表 fragment (a <table> with caption, header row and folded runs)."""
+    return _env().get_template("partials/diff_table.html").render(table_context(changes, layout))
+
+
+def render_redline(changes: ChangeSet) -> str:
+    """The redline fragment: one column, <ins>/<del> announced to screen readers."""
+    return _env().get_template("partials/diff_redline.html").render(redline_context(changes))

@@ -1,0 +1,87 @@
+"""The diff as a pull-request comment: a summary table, then each changed article folded.
+
+GitHub renders `<ins>`/`<del>` and `<details>` in comments. Text from the policy is escaped
+twice over: as HTML (it is inside tags) and as Markdown (so a `*` in a clause stays a `*`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from ..changeset import ChangeSet, Pair
+from ..inline import InlineEdit, redline_segments
+from . import pair_kind_word, pair_name, strings, summary_counts
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~>-])")
+# GitHub rejects comments over 65,536 characters; leave room for the bot's own wrapping.
+MAX_COMMENT = 60_000
+
+
+def _escape(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)).replace("\n", "<br>")
+
+
+def _marked(old: str, edits: tuple[InlineEdit, ...]) -> str:
+    out = []
+    for op, chunk in redline_segments(old, edits):
+        if op == "equal":
+            out.append(_escape(chunk))
+        elif op == "delete":
+            out.append(f"<del>{_escape(chunk)}</del>")
+        else:
+            out.append(f"<ins>{_escape(chunk)}</ins>")
+    return "".join(out)
+
+
+def _bullets(pair: Pair, lang: str, depth: int) -> list[str]:
+    if pair.kind == "unchanged":
+        return []
+    pad = "  " * depth
+    name = _escape(pair_name(pair, lang))
+    kind = pair_kind_word(pair, lang)
+    flag = ""
+    if pair.unchanged_in:
+        langs = ", ".join(pair.unchanged_in)
+        flag = " ⚠️ " + _escape(strings(lang)["unchanged_in"].format(langs=langs))
+    lines = []
+    if pair.kind in ("added", "removed"):
+        side = pair.new or pair.old
+        assert side is not None
+        tag = "ins" if pair.kind == "added" else "del"
+        body = f": <{tag}>{_escape(side.text)}</{tag}>" if side.text else ""
+        lines.append(f"{pad}- **{name}** ({kind}){flag}{body}")
+    else:
+        assert pair.old is not None
+        body = f": {_marked(pair.old.text, pair.edits)}" if pair.edits else ""
+        lines.append(f"{pad}- **{name}** ({kind}){flag}{body}")
+    for child in pair.children:
+        lines += _bullets(child, lang, depth + 1)
+    return lines
+
+
+def render_markdown(changes: ChangeSet) -> str:
+    """A comment-sized Markdown report (truncated with a note if a diff is huge)."""
+    lang = changes.lang
+    s = strings(lang)
+    head = [
+        f"### {_escape(changes.doc)}: {changes.old_version} → {changes.new_version} ({lang})",
+        "",
+        _escape(summary_counts(changes, lang)),
+        "",
+    ]
+    rows = [p for p in changes.pairs if p.kind != "unchanged"]
+    if not rows:
+        return "\n".join([*head, s["unchanged"]]) + "\n"
+    table = ["| | |", "|---|---|"]
+    table += [f"| {_escape(pair_name(p, lang))} | {pair_kind_word(p, lang)} |" for p in rows]
+    sections = []
+    for pair in rows:
+        summary = f"{_escape(pair_name(pair, lang))} ({pair_kind_word(pair, lang)})"
+        body = "\n".join(_bullets(pair, lang, 0))
+        sections.append(f"<details><summary>{summary}</summary>\n\n{body}\n\n</details>")
+    text = "\n".join([*head, *table, ""]) + "\n" + "\n\n".join(sections) + "\n"
+    if len(text) > MAX_COMMENT:
+        cut = text.rfind("\n</details>", 0, MAX_COMMENT) + len("\n</details>")
+        text = text[:cut] + "\n\n…\n"
+    return text

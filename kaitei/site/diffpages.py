@@ -1,0 +1,99 @@
+"""The diff pages: 新旧対照表 and redline at {lang}/{doc}/diff/{old}/{new}/.
+
+One page per pair of `pages.diff_pairs` (each version against its predecessor and against the
+version in force: the pairs the history page and the banners link to) in every language of
+the document. Each ChangeSet is kept in `ctx.cache["changesets"]` so that later stages
+(notices, classification) reuse it instead of diffing again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ..changeset import ChangeSet, changeset
+from ..diffout.html import redline_context, table_context
+from ..model import Document
+from . import urls
+from .output import BuildContext, OutputFile, generator
+from .pages import diff_pairs, unavailable_page
+from .render import LanguageLink, load_catalogue
+
+CACHE_KEY = "changesets"
+
+
+def changesets(ctx: BuildContext) -> dict[tuple[str, str, str, str], ChangeSet]:
+    """The build's ChangeSets by (doc, old, new, lang), created on first use."""
+    cache: dict[tuple[str, str, str, str], ChangeSet] = ctx.cache.setdefault(CACHE_KEY, {})
+    return cache
+
+
+def cached_changeset(
+    ctx: BuildContext, document: Document, old: str, new: str, lang: str
+) -> ChangeSet:
+    key = (document.id, old, new, lang)
+    table = changesets(ctx)
+    if key not in table:
+        table[key] = changeset(document, old, new, lang)
+    return table[key]
+
+
+def _both(document: Document, old: str, new: str, lang: str) -> bool:
+    old_v, new_v = document.version(old), document.version(new)
+    return bool(old_v and new_v and old_v.text(lang) and new_v.text(lang))
+
+
+def diff_page(ctx: BuildContext, document: Document, old: str, new: str, lang: str) -> OutputFile:
+    url = urls.diff(lang, document.id, old, new)
+    old_v, new_v = document.version(old), document.version(new)
+    assert old_v is not None and new_v is not None
+
+    def url_of(other: str) -> str:
+        return urls.diff(other, document.id, old, new)
+
+    languages = document.settings.languages
+    if not _both(document, old, new, lang):
+        return unavailable_page(ctx, document, new_v, lang, url, url_of)
+    present = [other for other in languages if _both(document, old, new, other)]
+    alternates = (
+        *((other, url_of(other)) for other in present),
+        ("x-default", url_of(document.settings.authoritative)),
+    )
+    switcher = tuple(
+        LanguageLink(
+            other,
+            load_catalogue(other)("language_name"),
+            url_of(other),
+            other == lang,
+            other in present,
+        )
+        for other in languages
+    )
+    changes = cached_changeset(ctx, document, old, new, lang)
+    t = load_catalogue(lang)
+    context: dict[str, Any] = {
+        **table_context(changes, document.settings.diff_layout),
+        **redline_context(changes),
+    }
+    content = ctx.renderer.page(
+        "diff.html",
+        url,
+        lang,
+        alternates=alternates,
+        switcher=switcher,
+        title=t("diff_heading", title=document.settings.title(lang)),
+        document=document,
+        old=old_v,
+        new=new_v,
+        changeset=changes,
+        **context,
+    )
+    return OutputFile(url, content, lang, alternates)
+
+
+@generator("diff")
+def diff_pages(ctx: BuildContext) -> Iterator[OutputFile]:
+    for document in ctx.site.documents:
+        for old, new in diff_pairs(document, ctx.as_of):
+            for lang in document.settings.languages:
+                yield diff_page(ctx, document, old, new, lang)
