@@ -1,0 +1,84 @@
+"""The thin MkDocs plugin (`plugins: [kaitei]`): MkDocs is the shell, kaitei makes the site.
+
+The plugin checks and generates the whole site before MkDocs cleans `site_dir` (so content
+errors leave the previous build alone), replaces MkDocs' files with kaitei's outputs (already
+rendered by kaitei's renderer, written byte for byte), turns off the theme's own pages
+(404.html, sitemap.xml) and, under `mkdocs serve`, watches content/ so an edit rebuilds and
+reloads the browser. This is the only module of kaitei that imports MkDocs.
+
+As-of date: $KAITEI_AS_OF, else the plugin option `as_of`, else SOURCE_DATE_EPOCH, else today
+in the document's time zone (kaitei.clock).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .clock import ClockError
+from .diagnostics import KaiteiError
+from .load import content_dir
+from .site import urls
+from .site.build import AS_OF_ENV, collect, load_checked, resolve_as_of
+from .site.output import OutputFile
+from .site.render import i18n_dir, theme_dir
+
+log = logging.getLogger("mkdocs.plugins.kaitei")
+
+
+class KaiteiPluginConfig(Config):
+    as_of = c.Optional(c.Type(str))  # YYYY-MM-DD; $KAITEI_AS_OF wins
+    strict = c.Type(bool, default=False)  # warnings from `kaitei check` fail the build
+
+
+class KaiteiPlugin(BasePlugin[KaiteiPluginConfig]):
+    def __init__(self) -> None:
+        self._outputs: list[OutputFile] = []
+
+    @staticmethod
+    def _root(config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path or "mkdocs.yml").resolve().parent
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # The theme's own static pages would overwrite ours (sitemap.xml) or add pages we
+        # do not have (404.html): kaitei owns every file of the site.
+        config.theme.static_templates.clear()
+        return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        root = self._root(config)
+        try:
+            as_of = resolve_as_of(root, os.environ.get(AS_OF_ENV) or self.config.as_of)
+            site, diagnostics = load_checked(root, as_of, self.config.strict or config.strict)
+        except KaiteiError as error:
+            raise PluginError("kaitei check found problems:\n\n" + str(error)) from None
+        except ClockError as error:
+            raise PluginError(f"kaitei: {error}") from None
+        for diagnostic in diagnostics:
+            log.warning(diagnostic.format())
+        self._outputs = collect(site, as_of, root, config.site_url or "")
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        # Only kaitei's files: docs_dir and theme assets are not part of the site.
+        return Files(
+            [
+                File.generated(config, urls.file_path(output.url), content=output.content)
+                for output in self._outputs
+            ]
+        )
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        root = self._root(config)
+        for path in (content_dir(root), theme_dir(), i18n_dir()):
+            if path.is_dir():
+                server.watch(str(path))
+        return server
