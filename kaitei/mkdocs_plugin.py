@@ -35,12 +35,12 @@ from .site.render import i18n_dir, theme_dir
 log = logging.getLogger("mkdocs.plugins.kaitei")
 
 
-class KaiteiPluginConfig(Config):
+class KaiteiPluginConfig(Config):  # type: ignore[no-untyped-call]
     as_of = c.Optional(c.Type(str))  # YYYY-MM-DD; $KAITEI_AS_OF wins
     strict = c.Type(bool, default=False)  # warnings from `kaitei check` fail the build
 
 
-class KaiteiPlugin(BasePlugin[KaiteiPluginConfig]):
+class KaiteiPlugin(BasePlugin[KaiteiPluginConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self._outputs: list[OutputFile] = []
 
