@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -61,7 +61,8 @@ class NoticeMail:
 
 def message_id(notice: NoticeMail, recipient_email: str) -> str:
     """A Message-ID fixed by notice and recipient, so a resend after a crash is recognisable."""
-    digest = hashlib.sha256(f"{notice.notice_id}\0{recipient_email}".encode()).hexdigest()[:32]
+    key = f"{notice.notice_id}\0{recipient_email.lower()}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     domain = to_ascii_domain(notice.sender.rpartition("@")[2])
     return f"<kaitei.{digest}@{domain}>"
 
@@ -92,6 +93,13 @@ class MessageBuilder:
             raise MessageError(f"no email template {exc.name} in {templates_dir}") from exc
         except jinja2.TemplateSyntaxError as exc:
             raise MessageError(f"{exc.filename}:{exc.lineno}: {exc.message}") from exc
+        # Render every language once now: a template error must stop the run before the
+        # first message goes out, not after half the list has been sent.
+        for lang in notice.languages:
+            for name in ("", "probe"):
+                self.build(
+                    Recipient(notice.sender, lang, name, 0), datetime(2000, 1, 1, tzinfo=UTC)
+                )
 
     def build(self, recipient: Recipient, now: datetime) -> EmailMessage:
         notice = self.notice
@@ -156,6 +164,11 @@ class MessageBuilder:
 
     def _check_notice(self) -> None:
         notice = self.notice
+        if notice.level not in ("notice", "consent"):
+            raise MessageError(
+                f"notice {notice.notice_id}: level {notice.level!r} is not announced by email "
+                "(only 'notice' and 'consent' are)"
+            )
         if not notice.texts:
             raise MessageError(f"notice {notice.notice_id} has no text in any language")
         if notice.authoritative_language not in notice.texts:

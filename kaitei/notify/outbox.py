@@ -27,7 +27,7 @@ SCHEMA_VERSION = 1
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS delivery (
     notice_id  TEXT NOT NULL,
-    recipient  TEXT NOT NULL,
+    recipient  TEXT NOT NULL,  -- Recipient.key: the address in lower case
     language   TEXT NOT NULL,
     name       TEXT NOT NULL,
     state      TEXT NOT NULL
@@ -127,7 +127,7 @@ class Outbox:
                     updated_at = excluded.updated_at
                 WHERE state IN ('queued', 'sending', 'rejected')
                 """,
-                [(notice_id, r.email, r.language, r.name, stamp, stamp) for r in recipients],
+                [(notice_id, r.key, r.language, r.name, stamp, stamp) for r in recipients],
             )
             self._conn.executemany(
                 """
@@ -136,7 +136,7 @@ class Outbox:
                 VALUES (?, ?, '', '', 'rejected', ?, ?)
                 ON CONFLICT (notice_id, recipient) DO NOTHING
                 """,
-                [(notice_id, value, stamp, stamp) for value in rejected],
+                [(notice_id, value.lower(), stamp, stamp) for value in rejected],
             )
 
     def rows(self, notice_id: str) -> dict[str, Row]:

@@ -26,6 +26,11 @@ class Recipient:
     name: str  # "" when not given
     line: int  # line in the recipients file, for messages a person can act on
 
+    @property
+    def key(self) -> str:
+        """Identity for duplicates and the outbox: one mailbox however its case is written."""
+        return self.email.lower()
+
 
 @dataclass(frozen=True, slots=True)
 class Rejected:
@@ -154,19 +159,21 @@ def _validate(rows: Iterator[_Row], languages: Collection[str]) -> RecipientList
             continue
         assert isinstance(raw_email, str)
         email = normalise_address(raw_email.strip())
-        earlier = first_line.get(email.lower())
+        recipient = Recipient(email, str(row["language"]).strip().lower(), _name(row), line)
+        earlier = first_line.get(recipient.key)
         if earlier is not None:
             # Compared case-insensitively: two spellings of one mailbox must not get two mails.
             reason = f"duplicate of line {earlier}; not sent twice"
             rejected.append(Rejected(line, reason, shown, duplicate_of=earlier))
             continue
-        first_line[email.lower()] = line
-        language = str(row["language"]).strip().lower()
-        name = row.get("name")
-        accepted.append(
-            Recipient(email, language, name.strip() if isinstance(name, str) else "", line)
-        )
+        first_line[recipient.key] = line
+        accepted.append(recipient)
     return RecipientList(tuple(accepted), tuple(rejected))
+
+
+def _name(row: Mapping[str, object]) -> str:
+    name = row.get("name")
+    return name.strip() if isinstance(name, str) else ""
 
 
 def _row_problem(row: Mapping[str, object], languages: Collection[str], allowed: str) -> str | None:

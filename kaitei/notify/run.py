@@ -97,7 +97,7 @@ def deliver(
         rows = outbox.rows(notice_id)
         pending: list[Recipient] = []
         for recipient in listing.recipients:
-            row = rows[recipient.email]
+            row = rows[recipient.key]
             if row.state == "sent":
                 already_sent += 1
             elif row.state == "failed":
@@ -168,20 +168,20 @@ def _send_one(
         pacer.wait()
         # Committed before the server sees the message: if we die from here until
         # mark_sent, the rerun finds `sending` and sends it again (the one duplicate).
-        outbox.mark_sending(notice.notice_id, recipient.email, clock.now())
+        outbox.mark_sending(notice.notice_id, recipient.key, clock.now())
         try:
             transport.send(message, notice.sender, recipient.email)
         except PermanentFailure as exc:
-            outbox.mark_failed(notice.notice_id, recipient.email, clock.now(), str(exc))
+            outbox.mark_failed(notice.notice_id, recipient.key, clock.now(), str(exc))
             return exc
         except TransientFailure as exc:
-            outbox.mark_deferred(notice.notice_id, recipient.email, clock.now(), str(exc))
+            outbox.mark_deferred(notice.notice_id, recipient.key, clock.now(), str(exc))
             last = exc
             continue
         except TransportError:
-            outbox.mark_deferred(notice.notice_id, recipient.email, clock.now(), "run stopped")
+            outbox.mark_deferred(notice.notice_id, recipient.key, clock.now(), "run stopped")
             raise
-        outbox.mark_sent(notice.notice_id, recipient.email, clock.now())
+        outbox.mark_sent(notice.notice_id, recipient.key, clock.now())
         return None
     assert last is not None
     return last

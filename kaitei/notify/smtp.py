@@ -12,6 +12,7 @@ import ipaddress
 import os
 import smtplib
 import ssl
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -24,6 +25,9 @@ ENV_HOST = "KAITEI_SMTP_HOST"
 ENV_PORT = "KAITEI_SMTP_PORT"
 ENV_USER = "KAITEI_SMTP_USER"
 ENV_PASSWORD = "KAITEI_SMTP_PASSWORD"
+
+# Idle this long, a reused connection is checked with NOOP before the next message.
+IDLE_CHECK_SECONDS = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +101,13 @@ class SmtpTransport:
         self._connect_fn = connect or _open
         self._conn: smtplib.SMTP | None = None
         self._sent_on_conn = 0
+        self._last_used = 0.0
 
     def send(self, message: EmailMessage, sender: str, recipient: str) -> None:
         if self._conn is not None and self._sent_on_conn >= self.settings.messages_per_connection:
             self.close()
+        if self._conn is not None and time.monotonic() - self._last_used > IDLE_CHECK_SECONDS:
+            self._check_alive()
         conn = self._connection()
         try:
             conn.sendmail(sender, [recipient], message.as_bytes())
@@ -115,7 +122,20 @@ class SmtpTransport:
         except smtplib.SMTPException as exc:
             self._drop()
             raise TransientFailure(str(exc)) from exc
+        finally:
+            self._last_used = time.monotonic()
         self._sent_on_conn += 1
+
+    def _check_alive(self) -> None:
+        # Servers close idle connections (RFC 5321 suggests 5 minutes); with a slow --rate
+        # that is normal, not a failure worth a retry and a back-off, so probe first.
+        assert self._conn is not None
+        try:
+            code, _ = self._conn.noop()
+        except (smtplib.SMTPException, OSError):
+            code = 0
+        if code != 250:
+            self._drop()
 
     def close(self) -> None:
         conn, self._conn = self._conn, None
@@ -189,6 +209,7 @@ class SmtpTransport:
             raise TransientFailure(f"{s.host}:{s.port}: {exc}") from exc
         self._conn = conn
         self._sent_on_conn = 0
+        self._last_used = time.monotonic()
         return conn
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from email import message_from_bytes, policy
+from email.parser import BytesHeaderParser
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ from kaitei.notify import (
     format_summary,
     message_id,
 )
+
+HEADERS = BytesHeaderParser(policy=policy.compat32)
 
 
 def transport(server: SmtpServer) -> SmtpTransport:
@@ -53,13 +56,18 @@ def test_thousand_recipients_ja_and_en(
     for i, address in enumerate(addresses):
         [item] = received[address]
         assert item.mail_from == "notice@saleport.example.com"
-        msg = item.parse()
+        # Headers of every message (compat32: fast, and raw values are enough here) ...
+        head = HEADERS.parsebytes(item.data)
         language = "ja" if i % 2 == 0 else "en"
-        languages[msg["Content-Language"]] += 1
-        assert msg["Content-Language"] == language
+        languages[head["Content-Language"]] += 1
+        assert head["Content-Language"] == language
+        assert head["Message-ID"] == message_id(notice, address)
+        if i % 20:
+            continue
+        # ... and a full parse of every twentieth, which costs ~10x more.
+        msg = item.parse()
         assert msg["To"].addresses[0].addr_spec == address
         assert msg["To"].addresses[0].display_name == f"利用者 {i}"
-        assert msg["Message-ID"] == message_id(notice, address)
         assert msg["Subject"].startswith("【重要】" if language == "ja" else "Important:")
         plain = msg.get_body(("plain",))
         assert plain is not None
@@ -87,6 +95,17 @@ def test_new_rows_in_the_file_are_sent_on_the_next_run(
     summary = run(notice, tmp_path, smtp_server, clock)
     assert (summary.sent, summary.already_sent) == (3, 5)
     assert sorted(smtp_server.recorder.by_recipient()) == addresses
+
+
+def test_a_mailbox_is_one_recipient_whatever_its_case(
+    notice: NoticeMail, tmp_path: Path, smtp_server: SmtpServer, clock: FakeClock
+) -> None:
+    (tmp_path / "r.csv").write_text("email,language\nTaro@Example.com,ja\n", encoding="utf-8")
+    run(notice, tmp_path, smtp_server, clock)
+    (tmp_path / "r.csv").write_text("email,language\ntaro@example.com,ja\n", encoding="utf-8")
+    summary = run(notice, tmp_path, smtp_server, clock)
+    assert (summary.sent, summary.already_sent) == (0, 1)
+    assert list(smtp_server.recorder.by_recipient()) == ["Taro@example.com"]
 
 
 def test_bad_rows_are_rejected_never_sent_and_reported(

@@ -89,7 +89,7 @@ def test_translation_says_which_text_prevails(notice: NoticeMail) -> None:
 
 def test_message_id_is_stable_and_per_recipient(notice: NoticeMail) -> None:
     a = message_id(notice, "a@example.com")
-    assert a == message_id(notice, "a@example.com")
+    assert a == message_id(notice, "a@example.com") == message_id(notice, "A@Example.com")
     assert a != message_id(notice, "b@example.com")
     other = dataclasses.replace(notice, version="2021-04-01")
     assert a != message_id(other, "a@example.com")
@@ -141,9 +141,14 @@ def test_missing_template_value_fails_loudly(notice: NoticeMail, tmp_path: Path)
         (tmp_path / lang / "subject.txt").write_text("{{ no_such_value }}")
         (tmp_path / lang / "body.txt").write_text("x")
         (tmp_path / lang / "body.html").write_text("x")
-    builder = MessageBuilder(notice, tmp_path)
+    # Found when the builder is made, before any message is sent.
     with pytest.raises(MessageError, match="'no_such_value' is undefined"):
-        builder.build(Recipient("a@example.com", "ja", "", 2), NOW)
+        MessageBuilder(notice, tmp_path)
+
+
+def test_editorial_changes_are_not_emailed(notice: NoticeMail) -> None:
+    with pytest.raises(MessageError, match="level 'editorial' is not announced by email"):
+        MessageBuilder(dataclasses.replace(notice, level="editorial"))  # type: ignore[arg-type]
 
 
 def test_language_without_templates_fails_up_front(notice: NoticeMail) -> None:

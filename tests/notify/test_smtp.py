@@ -88,6 +88,33 @@ def test_connection_reused_and_renewed(
     assert len(peers) == 3  # 10 + 10 + 5 messages, one connection each
 
 
+def test_connection_closed_while_idle_is_renewed_without_a_retry(
+    notice: NoticeMail,
+    tmp_path: Path,
+    smtp_server: SmtpServer,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    addresses = write_csv(tmp_path / "r.csv", 6)
+    monkeypatch.setattr("kaitei.notify.smtp.IDLE_CHECK_SECONDS", -1.0)  # always probe
+
+    def on_data(rec: Recorder, server: Any, envelope: Any) -> str | None:
+        if envelope.rcpt_tos == [addresses[2]]:
+            # Hang up right after the reply, as a server's idle timeout does.
+            asyncio.get_running_loop().call_soon(server.transport.close)
+        return None
+
+    smtp_server.recorder.on_data = on_data
+    summary = deliver(notice, tmp_path / "r.csv", None, transport(smtp_server), clock=clock)
+    assert summary.sent == 6
+    assert clock.sleeps == []  # NOOP noticed the closed connection: no failed try, no back-off
+    assert sorted(smtp_server.recorder.by_recipient()) == addresses
+
+
+def transport(server: SmtpServer) -> SmtpTransport:
+    return SmtpTransport(SmtpSettings(server.host, server.port, timeout=10))
+
+
 # --- STARTTLS and AUTH --------------------------------------------------------------
 
 
