@@ -16,9 +16,13 @@ import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, KaiteiError
 from .model import LanguageText, Version
+
+if TYPE_CHECKING:
+    from .site.output import BuildContext
 
 # Record and field separators that cannot occur in a commit's name, e-mail or subject line.
 _RS, _FS = "\x1e", "\x1f"
@@ -265,3 +269,20 @@ def history_or_none(root: Path) -> History | None:
 
 def file_provenance(history: History | None, text: LanguageText) -> FileHistory | None:
     return history.file(text.path) if history is not None else None
+
+
+CACHE_KEY = "kaitei.provenance"  # BuildContext.cache: the History (or None) of this build
+
+
+def for_build(ctx: BuildContext) -> History | None:
+    """The history for page generators, read once per build; None without git."""
+    if CACHE_KEY not in ctx.cache:
+        ctx.cache[CACHE_KEY] = history_or_none(Path(ctx.root))
+    history: History | None = ctx.cache[CACHE_KEY]
+    return history
+
+
+def version_provenance(ctx: BuildContext, version: Version) -> VersionProvenance | None:
+    """For version and history pages: first published / last edited (None without git)."""
+    history = for_build(ctx)
+    return history.version(version) if history is not None else None
