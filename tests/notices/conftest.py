@@ -12,6 +12,8 @@ import pytest
 from kaitei.diagnostics import Collector
 from kaitei.load import load_site
 from kaitei.model import Document, Site
+from kaitei.site.output import BuildContext
+from kaitei.site.render import Renderer
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden"
@@ -51,3 +53,11 @@ def golden(name: str, actual: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(actual, encoding="utf-8")
     assert actual == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+
+
+BASE_URL = "https://policies.example.jp/"
+
+
+def build_context(site: Site, as_of: dt.date = AS_OF, base_url: str = BASE_URL) -> BuildContext:
+    renderer = Renderer(base_url, as_of, {"notices": True})
+    return BuildContext(site, as_of, str(ROOT), base_url, renderer)
