@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -226,4 +227,7 @@ def format_summary(summary: Summary) -> str:
 
 
 def _line(failure: Failure) -> str:
-    return f"line {failure.line} ({mask_address(failure.email)}): {failure.reason}"
+    masked = mask_address(failure.email)
+    # Servers often quote the address in their reply ("550 <a@b>: unknown user").
+    reason = re.sub(re.escape(failure.email), masked, failure.reason, flags=re.IGNORECASE)
+    return f"line {failure.line} ({masked}): {reason}"

@@ -12,6 +12,7 @@ from conftest import FakeClock, Recorder, SmtpServer, write_csv
 
 from kaitei.notify import (
     DryRunTransport,
+    Failure,
     NoticeMail,
     NotifyError,
     Outbox,
@@ -234,3 +235,22 @@ def test_not_an_outbox(tmp_path: Path) -> None:
     (tmp_path / "outbox.sqlite").write_text("hello, this is not a database" * 100)
     with pytest.raises(NotifyError, match="not a kaitei outbox"):
         Outbox.open(tmp_path / "outbox.sqlite")
+
+
+def test_summary_masks_addresses_quoted_by_the_server() -> None:
+    summary = Summary(
+        notice_id="privacy/2020-10-01",
+        dry_run=False,
+        recipients=2,
+        sent=1,
+        already_sent=0,
+        resent_in_flight=0,
+        failed=(Failure(3, "Taro@example.com", "550 5.1.1 <taro@example.com>: unknown user"),),
+        deferred=(),
+        rejected=(),
+        not_attempted=0,
+        stopped=None,
+    )
+    report = format_summary(summary)
+    assert "line 3 (T***@example.com): 550 5.1.1 <T***@example.com>: unknown user" in report
+    assert "taro@" not in report.lower()
