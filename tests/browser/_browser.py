@@ -13,7 +13,20 @@ from typing import Any
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"  # tests/artifacts/, git-ignored
 
 
+# The strict policy the theme promises to work under (issue 4: no inline script or style, no
+# external requests). The site does not have to send it; the test server does, so that any
+# inline script, style attribute or outside resource shows up as a CSP violation.
+STRICT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", STRICT_CSP)
+        super().end_headers()
+
     def log_message(self, format: str, *args: Any) -> None:
         pass  # a request log per asset would drown pytest's output
 

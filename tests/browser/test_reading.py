@@ -51,8 +51,8 @@ def test_language_switch_lands_on_the_same_article(
     lang = start.split("/")[0]
     target = OTHER[lang]
     page = reader.open(f"{start}#{fragment}")
-    # The switcher is the first link in the page body to the other language's version.
-    switch = page.locator(f'body a[hreflang="{target}"]').first
+    # The language switcher: a navigation link to the other language's version.
+    switch = page.locator(f'nav a[hreflang="{target}"]').first
     expect(switch).to_be_visible()
     switch.click()
     page.wait_for_load_state("load")
