@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import importlib.util
 import os
+import pkgutil
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -31,28 +31,25 @@ from . import urls
 from .output import GENERATORS, BuildContext, OutputFile
 from .render import Renderer
 
-# Modules that register generators. Only pages is ours; the others come with their issues
-# and are used as soon as they exist.
-GENERATOR_MODULES = (
-    "kaitei.site.pages",
-    "kaitei.site.diffpages",
-    "kaitei.site.notices",
-    "kaitei.site.api",
-    "kaitei.site.manifest",
-)
 AS_OF_ENV = "KAITEI_AS_OF"  # how `mkdocs build` / `mkdocs serve` get an as-of date
 DEFAULT_SITE_DIR = "build/site"
 
 
 def load_generators() -> tuple[str, ...]:
-    """Import every generator module that exists; return the modules found."""
-    found = []
-    for name in GENERATOR_MODULES:
-        if importlib.util.find_spec(name) is None:
-            continue
+    """Import every module of kaitei.site, so each registers its generators; return their names.
+
+    Features arrive as modules (diffpages, notices, feed, api, manifest …): a new one is part
+    of the build as soon as it exists, with no list here to keep in step.
+    """
+    package = importlib.import_module("kaitei.site")
+    names = sorted(
+        f"kaitei.site.{info.name}"
+        for info in pkgutil.iter_modules(package.__path__)
+        if not info.name.startswith("_")
+    )
+    for name in names:
         importlib.import_module(name)
-        found.append(name)
-    return tuple(found)
+    return tuple(names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +138,7 @@ def collect(
         modules = tuple(m for m in modules if m in only)
     if base_url and not base_url.endswith("/"):
         base_url += "/"
-    features = {"notices": "kaitei.site.notices" in modules}
+    features = {"notices": "kaitei.site.notices" in modules}  # the layout links to them
     renderer = Renderer(base_url, as_of, features)
     ctx = BuildContext(site, as_of, str(root), base_url, renderer)
     outputs: dict[str, OutputFile] = {}

@@ -1,0 +1,37 @@
+"""Builds of the sample site, shared by the tests of tests/site (each as-of built once)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kaitei.site.build import collect, load_checked
+from kaitei.site.output import OutputFile
+
+ROOT = Path(__file__).resolve().parents[2]
+BASE_URL = "https://policies.example.com/"
+# Before 2020-10-01 (2017 text in force, 2020 upcoming) and after it.
+BEFORE = dt.date(2020, 9, 15)
+AFTER = dt.date(2021, 1, 1)
+
+Built = dict[str, OutputFile]
+
+
+@pytest.fixture(scope="session")
+def build_at() -> Callable[[dt.date], Built]:
+    cache: dict[dt.date, Built] = {}
+
+    def build(as_of: dt.date) -> Built:
+        if as_of not in cache:
+            site, _ = load_checked(ROOT, as_of)
+            cache[as_of] = {o.url: o for o in collect(site, as_of, ROOT, BASE_URL)}
+        return cache[as_of]
+
+    return build
+
+
+def html(built: Built, url: str) -> str:
+    return built[url].content.decode("utf-8")
