@@ -8,11 +8,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from conftest import sample_notice
+# Run as a script: make the repository root importable for tests.notify.support.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from kaitei.notify import SmtpSettings, SmtpTransport, deliver, format_summary
+from tests.notify.support import sample_notice
 
 
 def main(port: str, recipients: str, outbox: str) -> int:

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FakeClock, write_csv
 
 from kaitei.notify import NoticeMail, Outbox, deliver
+from tests.notify.support import FakeClock, write_csv
 
 
 class Crash(BaseException):

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FakeClock, Recorder, SmtpServer, write_csv
 
 from kaitei.notify import (
     DryRunTransport,
@@ -23,6 +22,7 @@ from kaitei.notify import (
     format_summary,
     message_id,
 )
+from tests.notify.support import FakeClock, Recorder, SmtpServer, write_csv
 
 HEADERS = BytesHeaderParser(policy=policy.compat32)
 

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FakeClock, Recorder, SmtpServer, free_port, write_csv
 
 from kaitei.notify import (
     NoticeMail,
@@ -26,6 +25,7 @@ from kaitei.notify import (
     format_summary,
     message_id,
 )
+from tests.notify.support import FakeClock, Recorder, SmtpServer, free_port, write_csv
 
 SENDER = Path(__file__).parent / "_sender.py"
 

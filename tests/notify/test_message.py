@@ -8,9 +8,9 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from conftest import sample_notice
 
 from kaitei.notify import MessageBuilder, MessageError, NoticeMail, Recipient, message_id
+from tests.notify.support import sample_notice
 
 NOW = datetime(2020, 8, 31, 9, 0, tzinfo=UTC)
 GOLDEN = Path(__file__).parent / "golden"

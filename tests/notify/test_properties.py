@@ -12,11 +12,11 @@ from email.message import EmailMessage
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from conftest import sample_notice
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kaitei.notify import MessageBuilder, Recipient, RecipientsFileError, load_recipients
+from tests.notify.support import sample_notice
 
 LANGS = ("ja", "en")
 BUILDER = MessageBuilder(sample_notice())

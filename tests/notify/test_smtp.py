@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from conftest import FakeClock, Recorder, SmtpServer, free_port, write_csv
 
 from kaitei.notify import NoticeMail, SmtpSettings, SmtpTransport, TransportError, deliver
+from tests.notify.support import FakeClock, Recorder, SmtpServer, free_port, write_csv
 
 ENV = {
     "KAITEI_SMTP_HOST": "mail.example.com",
