@@ -418,6 +418,7 @@ def not_in_force_page(ctx: BuildContext, document: Document, lang: str) -> Outpu
         document=document,
         message=t("no_version_in_force"),
         upcoming=_upcoming(ctx, document, lang),
+        status="none",  # no version of its own: only the upcoming banner applies
     )
 
 
