@@ -11,7 +11,7 @@ from .clock import ClockError
 from .diagnostics import KaiteiError
 
 # Each name is a module in kaitei/commands with add_parser() and run().
-COMMANDS = ("check", "build", "serve", "diff", "new", "init", "importgit", "verify")
+COMMANDS = ("check", "build", "serve", "diff", "new", "init", "importgit", "verify", "notify")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -14,6 +14,7 @@ from kaitei.load import load_site
 from kaitei.model import Document, Site
 from kaitei.site.output import BuildContext
 from kaitei.site.render import Renderer
+from tests.notify.conftest import smtp_server  # noqa: F401  (the loopback SMTP server fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden"
