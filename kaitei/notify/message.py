@@ -190,8 +190,12 @@ class MessageBuilder:
                 ("diff_url", text.diff_url),
             ):
                 problem = control_problem(value)
-                if problem is not None or not value.strip():
-                    raise MessageError(f"notice {lang} {label}: {problem or 'missing'}")
+                if problem is not None:
+                    raise MessageError(f"notice {lang} {label}: {problem}")
+                if not value.strip():
+                    # The sender's name is in From and in the text ("…は、…を改定し"):
+                    # a message without it reads as if from nobody.
+                    raise MessageError(f"notice {lang} {label}: missing")
             for label, url in (("notice_url", text.notice_url), ("diff_url", text.diff_url)):
                 # Links go into href attributes; only web addresses belong there.
                 if not url.startswith(("https://", "http://")):
