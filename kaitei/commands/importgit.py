@@ -133,19 +133,29 @@ def group_versions(
     return [by_date[d] for d in sorted(by_date)]
 
 
-def version_file(version: ImportedVersion, first: bool) -> str:
+def version_file(version: ImportedVersion, first: bool, timezone: str) -> str:
     commit = version.snapshot.commit
     subjects = list(dict.fromkeys(c.subject for c in version.commits if c.subject))
-    meta: dict[str, object] = {
-        "effective": version.effective,
+    # The commit that first carried the new date is when the revision became public.
+    shown = version.commits[0].authored.astimezone(ZoneInfo(timezone)).date()
+    meta: dict[str, object] = {"effective": version.effective}
+    if not first and shown <= version.effective:
+        meta["announced"] = shown
+    meta |= {
         "change": "editorial" if first else "notice",
-        "summary": subjects[-1] if subjects and not first else "",
+        # The commit that changed the date line is the one that says what the revision is.
+        "summary": subjects[0] if subjects and not first else "",
         "changes": subjects,
     }
     header = (
         f"# Imported by kaitei from commit {commit.sha} ({commit.author}, "
         f"{commit.authored.date().isoformat()}).\n"
-        + ("" if first else "# Review 'change' (editorial | notice | consent) and 'summary'.\n")
+        + (
+            ""
+            if first
+            else "# Review 'change' (editorial | notice | consent), 'summary' and 'announced'"
+            " (taken from the first commit with this date).\n"
+        )
     )
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
     _, _, body, _ = split_front_matter(version.snapshot.text)
@@ -163,7 +173,8 @@ def read_snapshots(file: Path) -> tuple[list[Snapshot], list[str]]:
     rel = file.resolve().relative_to(top).as_posix()
     # --follow does not combine with --reverse: read newest first and turn it round.
     output = repo.git.log("--follow", "--name-status", f"--format={_FORMAT}", "HEAD", "--", rel)
-    snapshots, problems = [], []
+    snapshots: list[Snapshot] = []
+    problems: list[str] = []
     for record in reversed([r for r in output.split(_RS) if r.strip()]):
         header, _, body = record.partition("\n")
         commit = _commit(header.strip("\n"))
@@ -175,6 +186,8 @@ def read_snapshots(file: Path) -> tuple[list[Snapshot], list[str]]:
         if text is None:
             problems.append(f"{path} at commit {commit.short} is not UTF-8: skipped")
             continue
+        if snapshots and snapshots[-1].text == text:
+            continue  # a rename or a line-ending change: nothing a reader would see
         lines, date = dated_lines(text)
         snapshots.append(Snapshot(commit, text, lines, date))
     return snapshots, problems
@@ -214,7 +227,7 @@ def run(args: argparse.Namespace) -> int:
         )
     for index, (version, target) in enumerate(zip(versions, targets, strict=True)):
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(version_file(version, index == 0), encoding="utf-8")
+        target.write_text(version_file(version, index == 0, args.timezone), encoding="utf-8")
         print(f"created {target} from {len(version.commits)} commit(s)")
     settings = doc_dir / "document.yml"
     if not settings.exists():
