@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 from pathlib import Path
 
@@ -25,5 +26,11 @@ def run(args: argparse.Namespace) -> int:
 
     if args.as_of:
         os.environ[AS_OF_ENV] = args.as_of
+    # What `mkdocs serve` prints (address, rebuilds, content errors), as its own CLI sets up.
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
     serve(str(args.root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True)
     return 0
