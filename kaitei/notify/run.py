@@ -24,6 +24,9 @@ class RetryPolicy:
     # After this many messages in a row are deferred the server is plainly unwell: stop
     # instead of spending minutes of back-off on every remaining recipient.
     stop_after_deferred: int = 3
+    # The same for permanent refusals: ten in a row means the content or the settings are
+    # refused, not the recipients; stop before the whole list is marked failed.
+    stop_after_failed: int = 10
 
     def delay(self, attempt: int) -> float:
         return float(min(self.max_delay, self.first_delay * 2 ** (attempt - 1)))
@@ -107,7 +110,7 @@ def deliver(
                 in_flight += row.state == "sending"
                 pending.append(recipient)
 
-        deferred_in_a_row = not_attempted = index = 0
+        deferred_in_a_row = failed_in_a_row = not_attempted = index = 0
         try:
             for index, recipient in enumerate(pending):
                 message = builder.build(recipient, clock.now())
@@ -116,11 +119,21 @@ def deliver(
                 )
                 if outcome is None:
                     sent += 1
-                    deferred_in_a_row = 0
+                    deferred_in_a_row = failed_in_a_row = 0
                 elif isinstance(outcome, PermanentFailure):
                     failed.append(Failure(recipient.line, recipient.email, str(outcome)))
                     deferred_in_a_row = 0
+                    failed_in_a_row += 1
+                    if failed_in_a_row >= retry.stop_after_failed:
+                        stopped = (
+                            f"stopped after {failed_in_a_row} messages in a row were refused "
+                            f"({outcome}); check the message and the server settings, then "
+                            "rerun with failed recipients retried"
+                        )
+                        not_attempted = len(pending) - index - 1
+                        break
                 else:
+                    failed_in_a_row = 0
                     deferred.append(Failure(recipient.line, recipient.email, str(outcome)))
                     deferred_in_a_row += 1
                     if deferred_in_a_row >= retry.stop_after_deferred:

@@ -114,6 +114,15 @@ class SmtpTransport:
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
             self._classify(code, reply)
+        except smtplib.SMTPSenderRefused as exc:
+            if exc.smtp_code >= 500:
+                # MAIL FROM is the same for every message: refusing it is not this
+                # recipient's failure, and marking the whole list failed would be wrong.
+                raise TransportError(
+                    f"{self.settings.host} refuses the sender address {sender}: "
+                    f"{exc.smtp_code} {_text(exc.smtp_error)}"
+                ) from exc
+            self._classify(exc.smtp_code, exc.smtp_error)
         except smtplib.SMTPResponseException as exc:
             self._classify(exc.smtp_code, exc.smtp_error)
         except (smtplib.SMTPServerDisconnected, OSError) as exc:
@@ -153,8 +162,7 @@ class SmtpTransport:
         self.close()
 
     def _classify(self, code: int, reply: bytes | str) -> NoReturn:
-        text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
-        reason = f"{code} {' '.join(text.split())}"
+        reason = f"{code} {_text(reply)}"
         if code == 421:
             # 421 means the server is closing the channel; smtplib has closed it already.
             self._drop()
@@ -211,6 +219,11 @@ class SmtpTransport:
         self._sent_on_conn = 0
         self._last_used = time.monotonic()
         return conn
+
+
+def _text(reply: bytes | str) -> str:
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
+    return " ".join(text.split())
 
 
 def _open(settings: SmtpSettings) -> smtplib.SMTP:

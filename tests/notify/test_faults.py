@@ -278,3 +278,51 @@ def test_sigkill_at_arbitrary_moments(tmp_path: Path, smtp_server: SmtpServer) -
     # At most one duplicate per kill: the message in flight.
     assert sum(n - 1 for n in counts.values()) <= kills
     assert set(Counter(counts.values())) <= {1, 2}
+
+
+def test_sender_refused_stops_the_run_without_failing_anyone(
+    notice: NoticeMail, tmp_path: Path, smtp_server: SmtpServer, clock: FakeClock
+) -> None:
+    addresses = write_csv(tmp_path / "r.csv", 5)
+    refuse = True
+
+    async def handle_mail(
+        server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if refuse:
+            return "553 5.7.1 sender not permitted"
+        envelope.mail_from = address
+        return "250 OK"
+
+    smtp_server.recorder.handle_MAIL = handle_mail  # type: ignore[attr-defined]
+    first = run(notice, tmp_path, smtp_server, clock)
+    assert first.stopped == (
+        "127.0.0.1 refuses the sender address notice@saleport.example.com: "
+        "553 5.7.1 sender not permitted"
+    )
+    assert (first.sent, first.failed, first.not_attempted) == (0, (), 5)
+    refuse = False
+    second = run(notice, tmp_path, smtp_server, clock)
+    assert second.complete and second.sent == 5
+    assert_exactly_once_except(copies(smtp_server.recorder, addresses), set())
+
+
+def test_a_run_of_permanent_refusals_stops_early(
+    notice: NoticeMail, tmp_path: Path, smtp_server: SmtpServer, clock: FakeClock
+) -> None:
+    addresses = write_csv(tmp_path / "r.csv", 30)
+    spam_filter = True
+
+    def before_store(rec: Recorder, server: Any, envelope: Any) -> str | None:
+        return "554 5.7.1 message refused as spam" if spam_filter else None
+
+    smtp_server.recorder.before_store = before_store
+    first = run(notice, tmp_path, smtp_server, clock, retry=RetryPolicy(stop_after_failed=4))
+    assert (len(first.failed), first.not_attempted) == (4, 26)
+    assert first.stopped is not None and first.stopped.startswith(
+        "stopped after 4 messages in a row were refused (554 5.7.1 message refused as spam)"
+    )
+    spam_filter = False
+    second = run(notice, tmp_path, smtp_server, clock, retry_failed=True)
+    assert second.complete and second.sent == 30
+    assert_exactly_once_except(copies(smtp_server.recorder, addresses), set())
