@@ -238,7 +238,13 @@ def classify(
     meta = text.meta if text is not None else None
     acknowledged = dict(meta.acknowledge) if meta is not None else {}
     triggers = []
-    for change in sorted(changes, key=lambda c: (c.span.path, c.span.line, c.label)):
+    # A total order, so that the diagnostics never depend on the order the diff found things in.
+    ordered = sorted(
+        set(changes),
+        key=lambda c: (c.span.path, c.span.line, c.label, c.unit, c.action, c.words_added,
+                       c.old_anchor or "", c.new_anchor or ""),
+    )  # fmt: skip
+    for change in ordered:
         for rule in document.settings.rules if rules is None else rules:
             if _applies(rule, change, old, version, lang):
                 side = (
