@@ -10,6 +10,7 @@ Every date comes from the content; the wall clock is never read.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -92,8 +93,16 @@ def entries(site: Site, lang: str, as_of: dt.date) -> tuple[Entry, ...]:
     )
 
 
+# Characters XML 1.0 cannot carry at all (a YAML "\v" escape can put one in a summary).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
 def _attrs(attrs: dict[str, str]) -> str:
-    return "".join(f" {name}={quoteattr(value)}" for name, value in attrs.items())
+    return "".join(f" {name}={quoteattr(_clean(value))}" for name, value in attrs.items())
 
 
 def _el(tag: str, text: str | None = None, indent: int = 1, **attrs: str) -> str:
@@ -101,7 +110,7 @@ def _el(tag: str, text: str | None = None, indent: int = 1, **attrs: str) -> str
     pad = "  " * indent
     if text is None:
         return f"{pad}<{tag}{_attrs(attrs)}/>"
-    return f"{pad}<{tag}{_attrs(attrs)}>{escape(text)}</{tag}>"
+    return f"{pad}<{tag}{_attrs(attrs)}>{escape(_clean(text))}</{tag}>"
 
 
 def feed_xml(ctx: BuildContext, lang: str) -> bytes:

@@ -118,3 +118,23 @@ def test_one_feed_per_language(sample_site: Site) -> None:
         ("ja/feed.xml", "ja", False),
         ("en/feed.xml", "en", False),
     ]
+
+
+def test_hostile_summary_is_escaped_and_stays_xml(sample_site: Site, privacy: Document) -> None:
+    last = privacy.versions[-1]
+    hostile = 'Now <script>alert("x")</script> & more\x0b, "quoted"'
+    en = dataclasses.replace(
+        last.texts[1], meta=dataclasses.replace(last.texts[1].meta, summary=hostile)
+    )
+    document = dataclasses.replace(
+        privacy,
+        versions=(privacy.versions[0], dataclasses.replace(last, texts=(last.texts[0], en))),
+    )
+    data = feed_xml(build_context(Site("x", (document,))), "en")
+    root = parse(data)  # well-formed despite the control character
+    assert SCHEMA.validate(root), SCHEMA.error_log
+    assert b"<script>" not in data
+    assert (
+        root.findtext("a:entry/a:summary", namespaces=NS)
+        == 'Now <script>alert("x")</script> & more, "quoted"'
+    )

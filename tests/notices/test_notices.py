@@ -172,3 +172,18 @@ def test_catalogues_have_the_keys_built_at_run_time() -> None:
         "status_in_effect",
     }
     assert built <= set(en), built - set(en)
+
+
+def test_hostile_summary_is_escaped_on_the_notice_page(privacy: Document) -> None:
+    last = privacy.versions[-1]
+    meta = dataclasses.replace(
+        last.texts[1].meta, summary="<script>x()</script>", changes=("<b onclick=x>",)
+    )
+    en = dataclasses.replace(last.texts[1], meta=meta)
+    document = dataclasses.replace(
+        privacy,
+        versions=(privacy.versions[0], dataclasses.replace(last, texts=(last.texts[0], en))),
+    )
+    page = outputs(Site("x", (document,)))["en/notices/privacy/2020-10-01/"].content.decode()
+    assert "<script>x()" not in page and "<b onclick" not in page
+    assert "&lt;script&gt;x()&lt;/script&gt;" in page
