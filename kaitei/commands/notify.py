@@ -71,6 +71,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--smtp-port", type=int, metavar="P", help="SMTP port (or KAITEI_SMTP_PORT)"
     )
     parser.add_argument("--starttls", action="store_true", help="upgrade with STARTTLS")
+    # The password comes only from KAITEI_SMTP_PASSWORD: a flag would show in `ps` and CI logs.
+    parser.add_argument(
+        "--smtp-user",
+        metavar="USER",
+        help="SMTP login (or KAITEI_SMTP_USER; password from KAITEI_SMTP_PASSWORD)",
+    )
     parser.add_argument(
         "--rate", type=float, default=0.0, metavar="N", help="at most N messages per second"
     )
@@ -150,7 +156,7 @@ def _run(args: argparse.Namespace) -> int:
         transport = DryRunTransport(args.dry_run)
     else:
         settings = SmtpSettings.resolve(
-            host=args.smtp_host, port=args.smtp_port, starttls=args.starttls
+            host=args.smtp_host, port=args.smtp_port, starttls=args.starttls, user=args.smtp_user
         )
         transport = SmtpTransport(settings)
     outbox = args.outbox or args.recipients.with_name(args.recipients.name + ".outbox.sqlite3")

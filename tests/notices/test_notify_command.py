@@ -187,3 +187,18 @@ def test_sigkill_part_way_then_rerun(
     assert set(counts) == set(addresses)
     # Only the message in flight at the kill may have arrived twice.
     assert sum(n - 1 for n in counts.values()) <= 1, counts.most_common(3)
+
+
+def test_refuses_to_send_a_password_unencrypted(
+    tmp_path: Path,
+    site_root: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("KAITEI_SMTP_PASSWORD", "secret")
+    recipients = tmp_path / "recipients.csv"
+    write_csv(recipients, 1)
+    code = notify(site_root, recipients, "--smtp-host", "mail.example.com", "--smtp-user", "me")
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "unencrypted; use --starttls" in err and "secret" not in err
