@@ -20,13 +20,18 @@ import datetime as dt
 import hashlib
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic, KaiteiError
 from .immutability import publication
-from .model import Site
+from .model import Document, Erratum, LanguageText, Site, Version
+from .provenance import Commit, for_build
 from .site import urls
+
+if TYPE_CHECKING:
+    from .site.output import BuildContext
 
 MANIFEST_FORMAT = "kaitei-manifest/1"
 PREVIOUS_ENV = "KAITEI_PREVIOUS_MANIFEST"
@@ -136,3 +141,37 @@ def previous_manifest_hash(environ: dict[str, str] | None = None) -> str | None:
             ]
         )
     return sha256_hex(data)
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRecord:
+    """What a version's page shows about its record (the legal dates come from front matter).
+
+    Authors' e-mail addresses are deliberately left out: pages are public.
+    """
+
+    sha256: str
+    text_url: str  # site-relative URL of the canonical text the hash is of
+    errata: tuple[Erratum, ...]  # oldest first
+    published: bool
+    first_commit: Commit | None  # None without git history
+    published_by: Commit | None  # the commit whose text was published
+    last_edited: Commit | None
+
+
+def version_record(
+    ctx: BuildContext, document: Document, version: Version, text: LanguageText
+) -> VersionRecord:
+    """The context hook for the version and history pages."""
+    history = for_build(ctx)
+    file = history.file(text.path) if history is not None else None
+    when = publication(document, version)
+    return VersionRecord(
+        sha256=text.sha256,
+        text_url=text_url(text.lang, document.id, version.id),
+        errata=tuple(sorted(text.meta.errata, key=lambda e: (e.date, e.span.line))),
+        published=when.date <= ctx.as_of,
+        first_commit=file.first if file else None,
+        published_by=file.published_by(when.at).commit if file else None,
+        last_edited=file.last if file else None,
+    )
