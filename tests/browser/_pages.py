@@ -8,13 +8,14 @@ from typing import Any
 import pytest
 
 OLD, NEW = "2017-08-23", "2020-10-01"  # the sample privacy policy's two versions
+# The one outside link the linked_site fixture adds to the sample (the APPI on e-Gov).
+LAW_URL = "https://elaws.e-gov.go.jp/document?lawid=415AC0000000057"
 
 # Page types other issues have not delivered yet. While one is listed here its tests are
 # expected to fail (strict: once the page exists they XPASS and fail, so the entry must go).
 MISSING: dict[str, str] = {
     "unavailable": "kaitei/load.py reports a missing translation as an error (missing-translation),"
     " so `kaitei build` refuses the content that would show this page",
-    "feed": "the Atom feeds ({lang}/feed.xml) come with the notices issue",
 }
 
 # What part of a URL names a page type, to tell a link to a missing page from a broken one.

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from _browser import WATCH_CSP, Reader, Server
+from _pages import LAW_URL
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -156,6 +157,21 @@ def _drop_english_2017(root: Path) -> None:
 def partial_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The sample site without the English 2017 text: its page must say it is unavailable."""
     server = Server(build_site(tmp_path_factory.mktemp("partial"), AS_OF, _drop_english_2017))
+    yield server.start()
+    server.stop()
+
+
+def _link_the_act(root: Path) -> None:
+    # The sample has no outside link; a reader's printout must show where one leads.
+    path = root / "content" / "privacy" / "2020-10-01" / "ja.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("個人情報保護法", f"[個人情報保護法]({LAW_URL})", 1), "utf-8")
+
+
+@pytest.fixture(scope="session")
+def linked_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The sample site with one outside link in the Japanese 2020 text."""
+    server = Server(build_site(tmp_path_factory.mktemp("linked"), AS_OF, _link_the_act))
     yield server.start()
     server.stop()
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from _browser import ARTIFACTS, Reader, save_json
-from _pages import PARAMS, PageType
+from _pages import LAW_URL, PARAMS, PageType
 
 # WCAG 2.2 AA on a phone and a desktop; 320 px is the narrowest width the site must fit.
 SCREENSHOT_WIDTHS = (390, 1280)
@@ -92,3 +92,16 @@ def test_print_hides_navigation(reader_for: Open, page_type: PageType) -> None:
         + "; ".join(navigation.nth(i).evaluate("e => e.outerHTML.slice(0, 120)") for i in printed)
     )
     reader.assert_clean()
+
+
+def test_print_shows_where_outside_links_lead(reader_for: Open) -> None:
+    page = reader_for("linked_site").open("ja/privacy/")
+    link = page.locator(f'main a[href="{LAW_URL}"]')
+    assert link.count() == 1, "the edited sample text should render its one outside link"
+    after = "a => getComputedStyle(a, '::after').content"
+    on_screen = link.evaluate(after)
+    page.emulate_media(media="print")
+    printed = link.evaluate(after)
+    # Chromium reports the declared value: the URL itself, or attr(href) that prints it.
+    assert LAW_URL in printed or "attr(href)" in printed, f"printed after the link: {printed!r}"
+    assert printed != on_screen, f"the screen shows the same after the link: {on_screen!r}"
