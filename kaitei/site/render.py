@@ -22,7 +22,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from ..markdown import is_cjk, make_markdown
-from ..model import Row, Table, Text
+from ..model import Article, CrossRef, Row, Table, Text
 from . import urls
 
 _PACKAGE = resources.files("kaitei")
@@ -108,10 +108,12 @@ class InlineRenderer:
 
     def __init__(self) -> None:
         self._md = _markdown()
-        self._cache: dict[tuple[Text, str], Markup] = {}
+        self._cache: dict[tuple[str, tuple[CrossRef, ...], str], Markup] = {}
 
     def render(self, text: Text, id_prefix: str = "") -> Markup:
-        key = (text, id_prefix)
+        # Keyed by what the HTML depends on (not the span): unchanged text across versions
+        # renders once.
+        key = (text.source, text.refs, id_prefix)
         cached = self._cache.get(key)
         if cached is None:
             cached = self._cache[key] = self._render(text, id_prefix)
@@ -230,9 +232,32 @@ class Renderer:
         self.env.tests["text_block"] = lambda block: isinstance(block, Text)
         self.env.tests["table_block"] = lambda block: isinstance(block, Table)
         self.env.globals["row_spans"] = row_spans
+        self.env.globals["article_html"] = self.article
+        self._policy_modules: dict[str, Any] = {}
+        self._articles: dict[tuple[int, str], tuple[Article, Markup]] = {}
 
     def catalogue(self, lang: str) -> Catalogue:
         return load_catalogue(lang)
+
+    def article(self, article: Article, names: Mapping[str, str], prefix: str, lang: str) -> Markup:
+        """One article's HTML in its own language, rendered once per build and id prefix.
+
+        The same article appears on the current page, its permalink and both bilingual
+        pages; Jinja macros are the slow part of a build, so their output is reused.
+        """
+        key = (id(article), prefix)
+        hit = self._articles.get(key)
+        if hit is None or hit[0] is not article:
+            module = self._policy_modules.get(lang)
+            if module is None:
+                t = self.catalogue(lang)
+                module = self.env.get_template("partials/policy.html").make_module(
+                    {"t": t, "date": t.date, "lang": lang}
+                )
+                self._policy_modules[lang] = module
+            hit = (article, Markup(module.article(article, names, prefix)))
+            self._articles[key] = hit
+        return hit[1]
 
     def abs_url(self, url: str, from_url: str) -> str:
         """An absolute URL when the site URL is known (hreflang, sitemap), else a relative one."""
