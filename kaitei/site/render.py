@@ -248,7 +248,7 @@ class Renderer:
         key = (id(article), prefix)
         hit = self._articles.get(key)
         if hit is None or hit[0] is not article:
-            module = self._policy_modules.get(lang)
+            module: Any = self._policy_modules.get(lang)
             if module is None:
                 t = self.catalogue(lang)
                 module = self.env.get_template("partials/policy.html").make_module(
