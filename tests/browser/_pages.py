@@ -31,7 +31,7 @@ def missing_feature(url: str) -> str | None:
 class PageType:
     name: str
     path: str  # below the site root, as in kaitei/site/urls.py
-    site: str = "site"  # the fixture serving it: site (as of 2026-11-25), early_site, partial_site
+    site: str = "site"  # the conftest fixture serving it: site (as of 2026-11-25), early_site, …
 
     def param(self) -> Any:
         marks = []
@@ -56,6 +56,8 @@ PAGE_TYPES: list[PageType] = [
     *_both("notice", f"{{lang}}/notices/privacy/{NEW}/"),
     # As of 2020-09-15 the 2020 version is upcoming: the current page carries the banner.
     *_both("upcoming", "{lang}/privacy/", "early_site"),
+    # Before the first version takes effect the document has no text in force.
+    *_both("not-in-force", "{lang}/privacy/", "before_site"),
     # A version whose English translation is missing gets an explicit page, in English.
     PageType("unavailable-en", "en/privacy/" + OLD + "/", "partial_site"),
 ]

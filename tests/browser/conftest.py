@@ -29,6 +29,7 @@ AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
 
 AS_OF = "2026-11-25"  # both sample versions in force: 2020-10-01 is current
 EARLY_AS_OF = "2020-09-15"  # 2017-08-23 current, 2020-10-01 upcoming (announced 2020-08-31)
+BEFORE_AS_OF = "2017-08-01"  # before the first version: nothing in force
 
 # Flags that let Chromium run as root in this closed network: without the background-networking
 # ones it tries to reach Google's services and the connections are refused.
@@ -102,22 +103,30 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def early_site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_site(tmp_path_factory.mktemp("early"), EARLY_AS_OF)
-
-
-@pytest.fixture(scope="session")
 def site(site_dir: Path) -> Iterator[Server]:
     server = Server(site_dir).start()
     yield server
     server.stop()
 
 
-@pytest.fixture(scope="session")
-def early_site(early_site_dir: Path) -> Iterator[Server]:
-    server = Server(early_site_dir).start()
+def _served(
+    factory: pytest.TempPathFactory, name: str, as_of: str, edit: Any = None
+) -> Iterator[Server]:
+    server = Server(build_site(factory.mktemp(name), as_of, edit)).start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def early_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """As of 2020-09-15: the 2017 text in force, the 2020 text announced and upcoming."""
+    yield from _served(tmp_path_factory, "early", EARLY_AS_OF)
+
+
+@pytest.fixture(scope="session")
+def before_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """As of 2017-08-01: no version in force yet (the first takes effect on 2017-08-23)."""
+    yield from _served(tmp_path_factory, "before", BEFORE_AS_OF)
 
 
 # --- the browser ----------------------------------------------------------------------------
@@ -156,9 +165,7 @@ def _drop_english_2017(root: Path) -> None:
 @pytest.fixture(scope="session")
 def partial_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The sample site without the English 2017 text: its page must say it is unavailable."""
-    server = Server(build_site(tmp_path_factory.mktemp("partial"), AS_OF, _drop_english_2017))
-    yield server.start()
-    server.stop()
+    yield from _served(tmp_path_factory, "partial", AS_OF, _drop_english_2017)
 
 
 def _link_the_act(root: Path) -> None:
@@ -171,9 +178,7 @@ def _link_the_act(root: Path) -> None:
 @pytest.fixture(scope="session")
 def linked_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The sample site with one outside link in the Japanese 2020 text."""
-    server = Server(build_site(tmp_path_factory.mktemp("linked"), AS_OF, _link_the_act))
-    yield server.start()
-    server.stop()
+    yield from _served(tmp_path_factory, "linked", AS_OF, _link_the_act)
 
 
 @pytest.fixture
