@@ -280,7 +280,17 @@ def changes_between(document: Document, old: Version, new: Version) -> tuple[Cha
     if old_text is None or new_text is None:
         return ()
     result = diff_texts(document.id, old_text, new_text, old.id, new.id)
-    return tuple(change for pair in result.pairs for change in changes_of(pair))
+    found = [change for pair in result.pairs for change in changes_of(pair)]
+    # "第5条　削除" keeps the article's number but removes what it said: for the rules that
+    # is a removed article, although the diff pairs it with its old self as a wording change.
+    for pair in result.pairs:
+        if pair.level != "article" or pair.old is None or pair.new is None:
+            continue
+        before, after = old_text.article(pair.old.id), new_text.article(pair.new.id)
+        if before is not None and after is not None and after.deleted and not before.deleted:
+            label = _label("article", before.id, before.heading)
+            found.append(Change("article", "removed", label, before.id, after.id, after.span))
+    return tuple(found)
 
 
 _UNITS: dict[str, Unit] = {

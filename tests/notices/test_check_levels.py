@@ -82,12 +82,12 @@ def test_new_article_in_an_editorial_version_fails(content_copy: Path) -> None:
     assert "(rule defined at content/privacy/document.yml:15)" in found[0]
 
 
-def test_added_foreign_transfer_words_fail_when_declared_editorial(content_copy: Path) -> None:
-    """A clause slipped into 第6条（共同利用） wording in a new editorial version."""
-    new_dir = content_copy / "content/privacy/2021-04-01"
+def next_version(root: Path) -> str:
+    """Copy 2020-10-01 as an editorial 2021-04-01 that passes the check; its ja.md path."""
+    new_dir = root / "content/privacy/2021-04-01"
     new_dir.mkdir()
     for lang in ("ja", "en"):
-        text = (content_copy / f"content/privacy/2020-10-01/{lang}.md").read_text(encoding="utf-8")
+        text = (root / f"content/privacy/2020-10-01/{lang}.md").read_text(encoding="utf-8")
         front, body = text.split("\n---\n", 1)
         front = "---\neffective: 2021-04-01\n" + (
             "change: editorial\nsummary: 文言を整理しました。\n"
@@ -101,6 +101,12 @@ def test_added_foreign_transfer_words_fail_when_declared_editorial(content_copy:
             "Revised: 1 October 2020", "Revised: 1 October 2020\nRevised: 1 April 2021"
         )
         (new_dir / f"{lang}.md").write_text(front + "---\n" + body, encoding="utf-8")
+    return "content/privacy/2021-04-01/ja.md"
+
+
+def test_added_foreign_transfer_words_fail_when_declared_editorial(content_copy: Path) -> None:
+    """A clause slipped into 第6条（共同利用） wording in a new editorial version."""
+    next_version(content_copy)
     assert errors(content_copy) == []
     edit(content_copy, "content/privacy/2021-04-01/ja.md", "共同利用することがあります。",
          "共同利用し、外国にある第三者に提供することがあります。")  # fmt: skip
@@ -136,3 +142,25 @@ def test_as_of_does_not_change_the_verdict(content_copy: Path) -> None:
     early = check_site(content_copy, dt.date(2019, 1, 1))[1]
     late = check_site(content_copy, dt.date(2030, 1, 1))[1]
     assert early == late and early
+
+
+def test_article_marked_deleted_counts_as_removed(content_copy: Path) -> None:
+    ja = next_version(content_copy)
+    en = ja.replace("ja.md", "en.md")
+    assert errors(content_copy) == []
+    ja_text = (content_copy / ja).read_text(encoding="utf-8")
+    start = ja_text.index("## 第9条 (統計データ)")
+    end = ja_text.index("## 第10条")
+    (content_copy / ja).write_text(
+        ja_text[:start] + "## 第9条　削除\n\n" + ja_text[end:], encoding="utf-8"
+    )
+    en_text = (content_copy / en).read_text(encoding="utf-8")
+    start = en_text.index("## Article 9 ")
+    end = en_text.index("## Article 10 ")
+    (content_copy / en).write_text(
+        en_text[:start] + "## Article 9 Deleted\n\n" + en_text[end:], encoding="utf-8"
+    )
+    period, problem = errors(content_copy)
+    assert "is a notice-level change but has no 'announced' date" in period
+    assert "第9条　削除: article art-9 「第9条 (統計データ)」 — removed" in problem
+    assert "rule 'article-added-or-removed'" in problem
