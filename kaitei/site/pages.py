@@ -16,7 +16,7 @@ from ..model import Document, LanguageText, Site, Version
 from . import urls
 from .anchors import anchor_names
 from .output import BuildContext, OutputFile, generator
-from .render import SCRIPT, STYLESHEET, LanguageLink, load_catalogue, theme_dir
+from .render import FAVICON, SCRIPT, STYLESHEET, LanguageLink, load_catalogue, theme_dir
 
 Alternates = tuple[tuple[str, str], ...]
 
@@ -441,3 +441,4 @@ def assets(ctx: BuildContext) -> Iterator[OutputFile]:
     yield OutputFile(STYLESHEET, css.encode("utf-8"), in_sitemap=False)
     script = (theme_dir() / "js" / "site.js").read_bytes()
     yield OutputFile(SCRIPT, script, in_sitemap=False)
+    yield OutputFile(FAVICON, (theme_dir() / "favicon.svg").read_bytes(), in_sitemap=False)

@@ -201,6 +201,7 @@ class LanguageLink:
 
 STYLESHEET = "assets/site.css"
 SCRIPT = "assets/site.js"
+FAVICON = "assets/favicon.svg"
 
 
 class Renderer:
@@ -226,6 +227,7 @@ class Renderer:
         self.env.filters["md"] = self.inline.render
         self.env.globals["STYLESHEET"] = STYLESHEET
         self.env.globals["SCRIPT"] = SCRIPT
+        self.env.globals["FAVICON"] = FAVICON
         # Optional parts of the site (e.g. notices) that the layout links to when present.
         self.env.globals["features"] = dict(features or {})
         self.env.globals["as_of"] = as_of or dt.date(1970, 1, 1)
