@@ -15,7 +15,7 @@ articles pair by number first. Pairs are then aligned recursively inside.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from .model import (
@@ -57,13 +57,13 @@ class Unit:
     children: tuple[Unit, ...]
     deleted: bool = False  # 第5条 削除
     positional: bool = False  # children pair by position (cells of a row)
+    # Everything a reader sees except the unit's own number: the identity used in pass 1.
+    # Computed once (children first), as alignment compares it at every level.
+    content: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def content(self) -> str:
-        """Everything a reader sees except the unit's own number: the identity used in pass 1."""
-        return "\x1e".join(
-            [self.title, self.text, *(c.label + "\x1f" + c.content for c in self.children)]
-        )
+    def __post_init__(self) -> None:
+        parts = [self.title, self.text, *(c.label + "\x1f" + c.content for c in self.children)]
+        object.__setattr__(self, "content", "\x1e".join(parts))
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +200,9 @@ def _full_text(unit: Unit) -> str:
 
 
 def _bigrams(text: str) -> frozenset[str]:
-    return frozenset(text[i : i + 2] for i in range(max(len(text) - 1, 1)))
+    if len(text) < 2:
+        return frozenset((text,)) if text else frozenset()
+    return frozenset(map(str.__add__, text, text[1:]))
 
 
 class _Similarity:
@@ -315,6 +317,13 @@ def _same_number_and_heading(a: Unit, b: Unit) -> bool:
     return bool(a.number) and a.number == b.number and bool(a.title) and a.title == b.title
 
 
+def _same_slot(old: Sequence[Unit], new: Sequence[Unit], olds: range, news: range) -> bool:
+    if len(olds) != 1 or len(news) != 1:
+        return False
+    a, b = old[olds[0]], new[news[0]]
+    return a.level != "article" and bool(a.number) and a.number == b.number
+
+
 def _stable_numbering(old: Sequence[Unit], new: Sequence[Unit]) -> bool:
     """Branch numbers (第4条の2) or kept deleted articles (削除) mean numbers never shift."""
     return any(u.deleted or "_" in u.number for u in (*old, *new))
@@ -339,6 +348,11 @@ def pair_siblings(
         )
         pairs += agreed
         for sub_olds, sub_news in _gaps(agreed, olds, news):
+            if _same_slot(old, new, sub_olds, sub_news):
+                # One numbered unit left on each side at the same place with the same number:
+                # a rewritten paragraph, shown side by side as a 新旧対照表 does.
+                pairs.append((sub_olds[0], sub_news[0]))
+                continue
             pairs += _ordered_similarity(old, new, sub_olds, sub_news, sim)
     paired_old = {a for a, _ in pairs}
     paired_new = {b for _, b in pairs}

@@ -223,25 +223,30 @@ def _changed_below(pair: Pair) -> bool:
     return any(_changed_here(p) for p in pair.walk())
 
 
-def changeset(doc: Document, old_version: str, new_version: str, lang: str) -> ChangeSet:
-    """What changed from `old_version` to `new_version` in `lang`.
+def changesets(doc: Document, old_version: str, new_version: str) -> dict[str, ChangeSet]:
+    """The ChangeSet of every language both versions have, each diffed once.
 
-    A unit whose wording changed here while its counterpart (same anchors) did not change in
-    another language of the same two versions is flagged in `Pair.unchanged_in`: a translation
-    that was not updated, or a translation-only edit.
+    A unit whose wording changed in one language while its counterpart (same anchors) did
+    not change in another language of the same two versions is flagged in
+    `Pair.unchanged_in`: a translation that was not updated, or a translation-only edit.
     """
-    old_t, new_t = _texts(doc, old_version, new_version, lang)
-    result = diff_texts(doc.id, old_t, new_t, old_version, new_version)
-    others: dict[str, dict[tuple[str, str], Pair]] = {}
-    for other in doc.settings.languages:
-        if other == lang:
-            continue
+    raw: dict[str, ChangeSet] = {}
+    for lang in doc.settings.languages:
         try:
-            o_old, o_new = _texts(doc, old_version, new_version, other)
+            old_t, new_t = _texts(doc, old_version, new_version, lang)
         except UnknownVersion:
             continue  # a missing translation is reported by `kaitei check`, not here
-        other_set = diff_texts(doc.id, o_old, o_new, old_version, new_version)
-        others[other] = {p.key: p for p in other_set.walk()}
-    if not others:
-        return result
-    return replace(result, pairs=tuple(_flag(p, others) for p in result.pairs))
+        raw[lang] = diff_texts(doc.id, old_t, new_t, old_version, new_version)
+    tables = {lang: {p.key: p for p in result.walk()} for lang, result in raw.items()}
+    flagged = {}
+    for lang, result in raw.items():
+        others = {other: table for other, table in tables.items() if other != lang}
+        pairs = tuple(_flag(p, others) for p in result.pairs) if others else result.pairs
+        flagged[lang] = replace(result, pairs=pairs)
+    return flagged
+
+
+def changeset(doc: Document, old_version: str, new_version: str, lang: str) -> ChangeSet:
+    """What changed from `old_version` to `new_version` in `lang` (flags as in `changesets`)."""
+    _texts(doc, old_version, new_version, lang)  # raises UnknownVersion with the reason
+    return changesets(doc, old_version, new_version)[lang]

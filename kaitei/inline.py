@@ -14,10 +14,11 @@ everything".
 
 from __future__ import annotations
 
-import unicodedata
+import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import diff_match_patch as dmp_module
 
@@ -43,64 +44,99 @@ class InlineEdit:
 
 # --- tokens -------------------------------------------------------------------------------
 
-
-def char_class(char: str) -> str:
-    """The token class of a character; "kanji" and "punct" never join their neighbours."""
-    code = ord(char)
-    if char.isspace():
-        return "space"
-    if 0x3041 <= code <= 0x309F:
-        return "hiragana"
-    if 0x30A0 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF or 0xFF66 <= code <= 0xFF9F:
-        return "katakana"  # includes the prolonged sound mark ー
-    if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF:
-        return "kanji"
-    if char in "々〆ヶ":
-        return "kanji"
-    if char.isalnum() or char in "_'’":
-        return "word"  # Latin letters and digits, half or full width, and other scripts
-    category = unicodedata.category(char)
-    if category.startswith("M"):
-        return "word"  # a combining mark stays with its letter
-    return "punct"
-
-
-_SINGLE = frozenset({"kanji", "punct"})
+_KANA = "\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+_KANJI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆"
+# One alternative per character class; the regex engine does the scanning (this runs on every
+# changed piece, so a Python loop per character would dominate the diff's time).
+_TOKEN = re.compile(
+    "[\u3041-\u309f]+"  # a run of hiragana
+    "|[\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]+"  # a run of katakana, ー included
+    f"|[{_KANJI}]"  # each kanji on its own
+    "|\\s+"
+    f"|(?:(?![{_KANA}{_KANJI}])[\\w'’])+"  # Latin letters and digits, half or full width
+    "|.",  # anything else (punctuation) on its own
+    re.S,
+)
+_SEPARATOR = re.compile(r"[\s\W]", re.S)  # what may sit between two highlights that merge
 
 
 def tokenize(text: str) -> list[tuple[int, int]]:
     """Split text into (start, end) tokens that a highlight must not cut."""
-    tokens: list[tuple[int, int]] = []
-    start = 0
-    for i in range(1, len(text) + 1):
-        if i == len(text):
-            if text:
-                tokens.append((start, i))
-            break
-        previous, current = char_class(text[i - 1]), char_class(text[i])
-        if previous != current or previous in _SINGLE:
-            tokens.append((start, i))
-            start = i
-    return tokens
+    return [m.span() for m in _TOKEN.finditer(text)]
 
 
-def _token_index(text: str) -> tuple[list[int], list[tuple[int, int]]]:
-    tokens = tokenize(text)
-    index = [0] * len(text)
-    for k, (start, end) in enumerate(tokens):
-        for i in range(start, end):
-            index[i] = k
-    return index, tokens
+class _Tokens:
+    """The tokens of a text, and which token a character belongs to."""
+
+    def __init__(self, text: str) -> None:
+        self.spans = tokenize(text)
+        self.starts = [start for start, _ in self.spans]
+
+    def of(self, i: int) -> int:
+        return bisect_right(self.starts, i) - 1
 
 
 # --- diff ---------------------------------------------------------------------------------
 
 
+# Sentences, then clauses: the units of the coarse passes on longer pieces.
+_SENTENCE = re.compile(r"[^。．！？\n.!?]*(?:[。．！？\n]|[.!?]+\s*|$)")
+_CLAUSE = re.compile(r"[^、，,。．！？\n.!?]*(?:[、，,。．！？\n]|[.!?]+\s*|$)")
+_COARSE = (_SENTENCE, _CLAUSE)
+_COARSE_FROM = 120  # characters (both sides together) from which a coarse pass pays off
+
+
 def _char_diff(old: str, new: str) -> list[tuple[int, str]]:
     dmp = dmp_module.diff_match_patch()
     dmp.Diff_Timeout = 0  # pieces are small; a timeout would degrade to a whole replace
-    diffs: list[tuple[int, str]] = dmp.diff_main(old, new, False)
+    diffs = _coarse_then_fine(dmp, old, new, 0)
     dmp.diff_cleanupSemantic(diffs)
+    return diffs
+
+
+def _coarse_then_fine(dmp: Any, old: str, new: str, level: int) -> list[tuple[int, str]]:
+    """Diff sentences first, then clauses, then characters inside each changed run.
+
+    diff-match-patch's own line mode does this with lines; a policy paragraph is one line,
+    so sentences and clauses play that part. The result is still a character diff: the
+    coarse passes only keep the character pass from searching across unchanged text.
+    """
+    if level >= len(_COARSE) or len(old) + len(new) < _COARSE_FROM:
+        fine: list[tuple[int, str]] = dmp.diff_main(old, new, False)
+        return fine
+    pattern = _COARSE[level]
+    chunks: list[str] = [""]  # index 0 unused, as in diff_linesToChars
+    index: dict[str, int] = {}
+
+    def encode(text: str) -> str:
+        codes = []
+        for piece in pattern.findall(text):
+            if piece:
+                if piece not in index:
+                    index[piece] = len(chunks)
+                    chunks.append(piece)
+                codes.append(chr(index[piece]))
+        return "".join(codes)
+
+    coarse: list[tuple[int, str]] = dmp.diff_main(encode(old), encode(new), False)
+    dmp.diff_charsToLines(coarse, chunks)
+    diffs: list[tuple[int, str]] = []
+    deleted: list[str] = []
+    inserted: list[str] = []
+    for op, text in [*coarse, (0, "")]:
+        if op < 0:
+            deleted.append(text)
+        elif op > 0:
+            inserted.append(text)
+        else:
+            if deleted and inserted:
+                diffs += _coarse_then_fine(dmp, "".join(deleted), "".join(inserted), level + 1)
+            else:
+                diffs += [(-1, t) for t in deleted] + [(1, t) for t in inserted]
+            deleted, inserted = [], []
+            if text:
+                diffs.append((0, text))
+    dmp.diff_cleanupMerge(diffs)
     return diffs
 
 
@@ -110,64 +146,59 @@ def diff_text(old: str, new: str) -> tuple[InlineEdit, ...]:
         return ()
     if not old or not new:
         return (InlineEdit(0, len(old), 0, len(new), old, new),)
-    old_tok, old_tokens = _token_index(old)
-    new_tok, new_tokens = _token_index(new)
-    old_marked = [False] * len(old)
-    new_marked = [False] * len(new)
-    equal_pairs: list[tuple[int, int]] = []
-
-    def mark_old_token(i: int) -> bool:
-        start, end = old_tokens[old_tok[i]]
-        changed = not all(old_marked[start:end])
-        old_marked[start:end] = [True] * (end - start)
-        return changed
-
-    def mark_new_token(j: int) -> bool:
-        start, end = new_tokens[new_tok[j]]
-        changed = not all(new_marked[start:end])
-        new_marked[start:end] = [True] * (end - start)
-        return changed
-
+    old_tokens, new_tokens = _Tokens(old), _Tokens(new)
+    runs: list[tuple[int, int, int]] = []  # equal runs: (old start, new start, length)
     i = j = 0
     for op, chunk in _char_diff(old, new):
-        n = len(chunk)
         if op == 0:
-            equal_pairs.extend((i + k, j + k) for k in range(n))
-            i, j = i + n, j + n
+            runs.append((i, j, len(chunk)))
+            i, j = i + len(chunk), j + len(chunk)
         elif op < 0:
-            for k in range(i, i + n):
-                mark_old_token(k)
-            # A deletion inside a new-side token (between two of its characters) touches it.
-            if 0 < j < len(new) and new_tok[j - 1] == new_tok[j]:
-                mark_new_token(j)
-            i += n
+            i += len(chunk)
         else:
-            for k in range(j, j + n):
-                mark_new_token(k)
-            if 0 < i < len(old) and old_tok[i - 1] == old_tok[i]:
-                mark_old_token(i)
-            j += n
-    # Widening one side can leave its equal partner unmarked: repeat until both agree.
-    changed = True
-    while changed:
-        changed = False
-        for a, b in equal_pairs:
-            if old_marked[a] and not new_marked[b]:
-                changed |= mark_new_token(b)
-            elif new_marked[b] and not old_marked[a]:
-                changed |= mark_old_token(a)
-    kept = [(a, b) for a, b in equal_pairs if not old_marked[a]]
+            j += len(chunk)
+    kept = []
+    for a, b, length in runs:
+        start, end = _keep(a, b, length, old_tokens, new_tokens, len(old), len(new))
+        if end > start:
+            kept.append((a + start, b + start, end - start))
     return _hunks(old, new, kept)
 
 
-def _hunks(old: str, new: str, kept: Sequence[tuple[int, int]]) -> tuple[InlineEdit, ...]:
-    """Edits are the gaps between runs of kept (unmarked, equal) character pairs."""
+def _keep(
+    a: int, b: int, length: int, old_tokens: _Tokens, new_tokens: _Tokens, n: int, m: int
+) -> tuple[int, int]:
+    """The part [start, end) of an equal run left unmarked once highlights are widened.
+
+    Every edge of an equal run touches an edit (diff-match-patch alternates equalities and
+    edits), so a token that crosses the edge on either side is touched by that edit and is
+    marked whole; marking it on one side marks the same characters on the other side, which
+    may reach into another token there: repeat until both sides agree.
+    """
+    start, end = 0, length
+    moved = True
+    while moved and start < end:
+        moved = False
+        for tokens, base in ((old_tokens, a), (new_tokens, b)):
+            if base + start > 0 or start > 0:
+                first_start, first_end = tokens.spans[tokens.of(base + start)]
+                if first_start < base + start:
+                    start, moved = min(first_end - base, end), True
+            if start < end and (base + end < (n if tokens is old_tokens else m) or end < length):
+                last_start, last_end = tokens.spans[tokens.of(base + end - 1)]
+                if last_end > base + end:
+                    end, moved = max(last_start - base, start), True
+    return start, end
+
+
+def _hunks(old: str, new: str, kept: Sequence[tuple[int, int, int]]) -> tuple[InlineEdit, ...]:
+    """Edits are the gaps between the kept (unmarked, equal) runs."""
     edits: list[InlineEdit] = []
     i = j = 0
-    for a, b in [*kept, (len(old), len(new))]:
+    for a, b, length in [*kept, (len(old), len(new), 0)]:
         if a > i or b > j:
             edits.append(InlineEdit(i, a, j, b, old[i:a], new[j:b]))
-        i, j = a + 1, b + 1
+        i, j = a + length, b + length
     return tuple(_merge_across_separators(old, new, edits))
 
 
@@ -178,7 +209,7 @@ def _merge_across_separators(old: str, new: str, edits: list[InlineEdit]) -> lis
         if merged:
             last = merged[-1]
             between = old[last.old_end : edit.old_start]
-            if 0 < len(between) <= 1 and all(char_class(c) in ("space", "punct") for c in between):
+            if 0 < len(between) <= 1 and _SEPARATOR.fullmatch(between):
                 merged[-1] = InlineEdit(
                     last.old_start,
                     edit.old_end,

@@ -28,6 +28,8 @@ _STRINGS: dict[str, dict[str, str]] = {
         "item": "{n}",
         "header": "表の見出し",
         "unchanged_in": "{langs} では変更なし",
+        "provision": "規定",
+        "change": "改定",
     },
     "en": {
         "unchanged": "unchanged",
@@ -48,6 +50,8 @@ _STRINGS: dict[str, dict[str, str]] = {
         "item": "item {n}",
         "header": "table header",
         "unchanged_in": "unchanged in {langs}",
+        "provision": "Provision",
+        "change": "Change",
     },
 }
 

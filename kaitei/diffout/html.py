@@ -157,10 +157,16 @@ def _side_lines(pair: Pair, which: SideName, lang: str, depth: int) -> Iterator[
     note = ""
     if pair.unchanged_in and which == "new":
         note = w["unchanged_in"].format(langs=", ".join(pair.unchanged_in))
-    if pair.level != "row":  # a row is only its cells
-        yield Line(pair.level, depth, _label(pair, side, which), text, note=note)
+    if _hidden_header(pair):
+        return
+    yield Line(pair.level, depth, _label(pair, side, which), text, note=note)
     for child in pair.children:
         yield from _side_lines(child, which, lang, depth + 1)
+
+
+def _hidden_header(pair: Pair) -> bool:
+    """An unchanged table header adds nothing: each cell line already names its column."""
+    return pair.level == "row" and pair.kind == "unchanged" and pair.id.endswith("-head")
 
 
 def _heading(pair: Pair, which: SideName) -> tuple[Segment, ...]:
@@ -266,8 +272,9 @@ def _redline_lines(pair: Pair, lang: str, depth: int) -> Iterator[Line]:
     note = ""
     if pair.unchanged_in:
         note = words(lang)["unchanged_in"].format(langs=", ".join(pair.unchanged_in))
-    if pair.level != "row":
-        yield Line(pair.level, depth, _redline_label(pair), _redline_text(pair), note=note)
+    if _hidden_header(pair):
+        return
+    yield Line(pair.level, depth, _redline_label(pair), _redline_text(pair), note=note)
     for child in pair.children:
         yield from _redline_lines(child, lang, depth + 1)
 

@@ -13,7 +13,9 @@ from ..changeset import ChangeSet, Pair
 from ..inline import InlineEdit, redline_segments
 from . import pair_kind_word, pair_name, strings, summary_counts
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~>-])")
+# Only what can start markup in the middle of a list item's line; `<`, `>` and `&` are
+# HTML-escaped first.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 # GitHub rejects comments over 65,536 characters; leave room for the bot's own wrapping.
 MAX_COMMENT = 60_000
 
@@ -60,6 +62,19 @@ def _bullets(pair: Pair, lang: str, depth: int) -> list[str]:
     return lines
 
 
+def _article_bullets(pair: Pair, lang: str) -> list[str]:
+    """An article's changes start at its paragraphs: the summary already names the article."""
+    if pair.level != "article" or pair.kind in ("added", "removed"):
+        return _bullets(pair, lang, 0)
+    lines = []
+    if pair.heading_edits:
+        assert pair.old is not None
+        lines.append(f"- {_marked(pair.old.heading, pair.heading_edits)}")
+    for child in pair.children:
+        lines += _bullets(child, lang, 0)
+    return lines
+
+
 def render_markdown(changes: ChangeSet) -> str:
     """A comment-sized Markdown report (truncated with a note if a diff is huge)."""
     lang = changes.lang
@@ -73,12 +88,12 @@ def render_markdown(changes: ChangeSet) -> str:
     rows = [p for p in changes.pairs if p.kind != "unchanged"]
     if not rows:
         return "\n".join([*head, s["unchanged"]]) + "\n"
-    table = ["| | |", "|---|---|"]
+    table = [f"| {s['provision']} | {s['change']} |", "|---|---|"]
     table += [f"| {_escape(pair_name(p, lang))} | {pair_kind_word(p, lang)} |" for p in rows]
     sections = []
     for pair in rows:
         summary = f"{_escape(pair_name(pair, lang))} ({pair_kind_word(pair, lang)})"
-        body = "\n".join(_bullets(pair, lang, 0))
+        body = "\n".join(_article_bullets(pair, lang))
         sections.append(f"<details><summary>{summary}</summary>\n\n{body}\n\n</details>")
     text = "\n".join([*head, *table, ""]) + "\n" + "\n\n".join(sections) + "\n"
     if len(text) > MAX_COMMENT:

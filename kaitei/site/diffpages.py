@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..changeset import ChangeSet, changeset
+from ..changeset import ChangeSet
+from ..changeset import changesets as changeset_all
 from ..diffout.html import redline_context, table_context
 from ..model import Document
 from . import urls
@@ -34,7 +35,9 @@ def cached_changeset(
     key = (document.id, old, new, lang)
     table = changesets(ctx)
     if key not in table:
-        table[key] = changeset(document, old, new, lang)
+        # Every language at once: the cross-language flags need them all anyway.
+        for other, changes in changeset_all(document, old, new).items():
+            table[(document.id, old, new, other)] = changes
     return table[key]
 
 
