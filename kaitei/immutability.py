@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ from .clock import midnight
 from .diagnostics import Collector
 from .inline import diff_text, redline_segments
 from .model import Document, Erratum, LanguageText, Site, Span, Version, all_texts, canonical_text
-from .provenance import History, HistoryUnavailable, read_history
+from .provenance import Change, FileHistory, History, HistoryUnavailable, read_history
 
 MAX_SHOWN_LINES = 5  # a diagnostic shows the first few changed lines; the rest are counted
 CONTEXT = 24  # characters of unchanged text kept on each side of a change
@@ -122,8 +123,8 @@ def word_diff(old: str, new: str) -> list[str]:
 # --- the check ---------------------------------------------------------------------------
 
 
-def canonical_at(history: History, sha: str, path: str, lang: str) -> str | None:
-    """The canonical text of a file as committed; None if it no longer parses."""
+def parsed_at(history: History, sha: str, path: str, lang: str) -> LanguageText | None:
+    """A file as committed, parsed; None if it did not parse then."""
     from .load import load_language_text
 
     data = history.blob(sha, path)
@@ -132,7 +133,12 @@ def canonical_at(history: History, sha: str, path: str, lang: str) -> str | None
         # are exactly those applied to the working tree.
         file = Path(folder) / Path(path).name
         file.write_bytes(data)
-        parsed = load_language_text(file, path, lang, Collector())
+        return load_language_text(file, path, lang, Collector())
+
+
+def canonical_at(history: History, sha: str, path: str, lang: str) -> str | None:
+    """The canonical text of a file as committed; None if it no longer parses."""
+    parsed = parsed_at(history, sha, path, lang)
     return canonical_text(parsed) if parsed is not None else None
 
 
@@ -173,6 +179,48 @@ def check_published_unchanged(site: Site, out: Collector, options: CheckOptions)
         when = publication(document, version)
         for text in version.texts:
             check_text(history, document, version, text, when, out)
+    check_removed(history, site, options, out)
+
+
+_VERSION_FILE = re.compile(
+    r"^content/(?P<doc>[^/]+)/(?P<version>\d{4}-\d{2}-\d{2})/(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)\.md$"
+)
+
+
+def check_removed(history: History, site: Site, options: CheckOptions, out: Collector) -> None:
+    """A published version's file that was deleted (committed or not) is an error too."""
+    gone: list[tuple[FileHistory, Change | None]]
+    gone = [(f, f.changes[-1]) for f in history.removed()]
+    gone += [(f, None) for p in history.paths() if (f := history.file(p)) is not None]
+    for file, deletion in gone:
+        match = _VERSION_FILE.match(file.path)
+        if match is None or (options.root / file.path).exists():
+            continue
+        present = [c for c in file.changes if c.status != "D"]
+        text = parsed_at(history, present[-1].commit.sha, present[-1].path, match["lang"])
+        if text is None:
+            continue
+        document = site.document(match["doc"])
+        timezone = document.settings.timezone if document else "UTC"
+        date = text.meta.announced or text.meta.effective
+        if date > options.as_of:
+            continue
+        if deletion is not None and deletion.commit.committed < midnight(date, timezone):
+            continue  # withdrawn before it was ever published
+        how = (
+            f"was deleted by commit {deletion.commit.short} ({deletion.commit.committed.date()})"
+            if deletion is not None
+            else "is missing from the working tree"
+        )
+        restore = deletion.commit.sha + "^" if deletion is not None else "HEAD"
+        out.add(
+            Span(file.path, 1, 1),
+            f"the published version {match['version']} ({match['lang']}) of "
+            f"'{match['doc']}' {how}; it was published on {date}",
+            f"a published version stays on the site: restore it with "
+            f"'git checkout {restore} -- {file.path}'",
+            code="published-removed",
+        )
 
 
 def check_text(

@@ -75,14 +75,24 @@ class FileHistory:
         """The last commit that touched it: "last edited"."""
         return self.changes[-1].commit
 
+    @property
+    def removed(self) -> bool:
+        """The file no longer exists at HEAD."""
+        return self.changes[-1].status == "D"
+
     def published_by(self, published_at: dt.datetime) -> Change:
         """The change whose text was public when the version was published.
 
         That is the last change before the publication instant; a file first committed on or
-        after it (a version added late, an import) was published by the commit that added it.
+        after it (a version added late, an import) was published by the commit that added it,
+        and one deleted at that instant by the commit that brought it back.
         """
+        present = [c for c in self.changes if c.status != "D"]
         before = [c for c in self.changes if c.commit.committed < published_at]
-        return before[-1] if before else self.changes[0]
+        if before and before[-1].status != "D":
+            return before[-1]
+        after = [c for c in present if c.commit.committed >= published_at]
+        return after[0] if after else present[-1]
 
     def renames_after(self, when: dt.datetime) -> tuple[Change, ...]:
         return tuple(c for c in self.changes if c.status == "R" and c.commit.committed >= when)
@@ -106,14 +116,21 @@ class History:
         self._files = files
 
     def file(self, path: str) -> FileHistory | None:
-        """History of a file, `path` relative to the site root as in `LanguageText.path`."""
-        return self._files.get(path)
+        """History of a file that exists at HEAD, `path` relative to the site root."""
+        history = self._files.get(path)
+        return history if history is not None and not history.removed else None
 
     def paths(self) -> Iterator[str]:
-        yield from sorted(self._files)
+        """Files that exist at HEAD."""
+        yield from sorted(p for p, h in self._files.items() if not h.removed)
+
+    def removed(self) -> Iterator[FileHistory]:
+        """Files deleted since (their last change is the deletion)."""
+        yield from (h for _, h in sorted(self._files.items()) if h.removed)
 
     def version(self, version: Version) -> VersionProvenance | None:
-        files = [(t.lang, self._files[t.path]) for t in version.texts if t.path in self._files]
+        found = [(t.lang, self.file(t.path)) for t in version.texts]
+        files = [(lang, history) for lang, history in found if history is not None]
         if not files:
             return None
         commits = [h.first for _, h in files] + [h.last for _, h in files]
@@ -155,10 +172,13 @@ def _commit(header: str) -> Commit:
 def parse_log(output: str, prefix: str = "") -> dict[str, FileHistory]:
     """Turn `git log --reverse --name-status -M` output (our format) into file histories.
 
-    Paths outside `prefix` are dropped and the prefix is removed from the rest. A file that is
-    deleted and later re-added starts a fresh history: the new file is a new publication.
+    Paths outside `prefix` are dropped and the prefix is removed from the rest. A deleted file
+    keeps its history, ending in "D". A file re-created at a path (re-added, or renamed onto
+    it) continues that path's history: deleting a published text and adding an edited one
+    must not pass for a new publication.
     """
-    live: dict[str, list[Change]] = {}
+    files: dict[str, list[tuple[int, Change]]] = {}
+    seq = 0
     for record in output.split(_RS):
         if not record.strip():
             continue
@@ -168,6 +188,7 @@ def parse_log(output: str, prefix: str = "") -> dict[str, FileHistory]:
             fields = line.split("\t")
             if len(fields) < 2 or not fields[0]:
                 continue
+            seq += 1
             status = fields[0][0]
             paths = [_strip(p, prefix) for p in fields[1:]]
             if status in "RC" and len(paths) == 2:
@@ -175,23 +196,22 @@ def parse_log(output: str, prefix: str = "") -> dict[str, FileHistory]:
                 if new is None:
                     continue
                 # A copy keeps the old file; a rename carries its history to the new name.
-                carried = live.get(old, []) if old is not None else []
-                if status == "R" and old is not None:
-                    live.pop(old, None)
-                history = list(carried) if status == "C" else carried
-                history.append(Change(commit, status, new, old))
-                live[new] = history
+                if old is None:
+                    carried = []
+                elif status == "R":
+                    carried = files.pop(old, [])
+                else:
+                    carried = list(files.get(old, []))
+                merged = sorted([*files.get(new, []), *carried], key=lambda entry: entry[0])
+                files[new] = [*merged, (seq, Change(commit, status, new, old))]
                 continue
             path = paths[0]
-            if path is None:
-                continue
-            if status == "D":
-                live.pop(path, None)
-            elif status == "A":
-                live[path] = [Change(commit, "A", path)]
-            else:
-                live.setdefault(path, []).append(Change(commit, status, path))
-    return {path: FileHistory(path, tuple(changes)) for path, changes in sorted(live.items())}
+            if path is not None:
+                files.setdefault(path, []).append((seq, Change(commit, status, path)))
+    return {
+        path: FileHistory(path, tuple(change for _, change in entries))
+        for path, entries in sorted(files.items())
+    }
 
 
 def _strip(path: str, prefix: str) -> str | None:

@@ -232,3 +232,41 @@ def test_word_diff_marks_only_the_change() -> None:
         "1 The Company [-endeavours-]{+tries+} to protect User Information.",
         "{+Line three.+}",
     ]
+
+
+def test_deleting_a_published_version_fails(repo: Path) -> None:
+    git(repo, "rm", "-q", "-r", "content/privacy/2017-08-23")
+    commit_all(repo, "Remove 2017", date="2026-11-20T10:00:00+09:00")
+    found = problems(repo)
+    assert sorted((d.code, d.path) for d in found) == [
+        ("published-removed", EN_2017),
+        ("published-removed", JA_2017),
+    ]
+    assert "was deleted by commit" in found[0].message
+    assert "git checkout" in found[0].hint
+
+
+def test_an_uncommitted_deletion_fails_too(repo: Path) -> None:
+    (repo / EN_2017).unlink()
+    found = [d for d in problems(repo) if d.code == "published-removed"]
+    assert [d.path for d in found] == [EN_2017]
+    assert "missing from the working tree" in found[0].message
+
+
+def test_a_draft_may_be_withdrawn(repo: Path) -> None:
+    assert main(["new", "privacy", "2027-01-01", "--root", str(repo)]) == 0
+    commit_all(repo, "Draft", date="2026-11-10T10:00:00+09:00")
+    git(repo, "rm", "-q", "-r", "content/privacy/2027-01-01")
+    commit_all(repo, "Withdrawn", date="2026-11-12T10:00:00+09:00")
+    assert problems(repo, dt.date(2027, 2, 1)) == []
+
+
+def test_deleting_and_re_adding_an_edited_text_is_still_an_edit(repo: Path) -> None:
+    saved = (repo / JA_2017).read_text(encoding="utf-8")
+    git(repo, "rm", "-q", JA_2017)
+    commit_all(repo, "Remove", date="2026-11-20T10:00:00+09:00")
+    (repo / JA_2017).write_text(saved.replace(PUBLISHED, EDITED), encoding="utf-8")
+    commit_all(repo, "Add it again", date="2026-11-21T10:00:00+09:00")
+    [error] = problems(repo)
+    assert error.code == "published-changed"
+    assert "[-実現-]" in error.message

@@ -105,30 +105,44 @@ def _record(sha: str, lines: list[str]) -> str:
     return _RS + header + "\n\n" + "\n".join(lines) + "\n"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(operation, max_size=30))
 def test_parse_log_follows_adds_renames_and_deletes(ops: list[tuple[str, str, str]]) -> None:
-    live: dict[str, list[tuple[str, str]]] = {}
+    # The model: every path's changes in order; a path is live unless its last change is D.
+    seen: dict[str, list[tuple[int, str, str]]] = {}
+
+    def live(path: str) -> bool:
+        return path in seen and seen[path][-1][2] != "D"
+
     records = []
     for index, (kind, path, other) in enumerate(ops):
         sha = f"{index:040x}"
-        if kind == "A" and path not in live:
-            live[path] = [(sha, "A")]
+        if kind == "A" and not live(path):
+            seen.setdefault(path, []).append((index, sha, "A"))
             records.append(_record(sha, [f"A\t{path}"]))
-        elif kind == "M" and path in live:
-            live[path].append((sha, "M"))
-            records.append(_record(sha, [f"M\t{path}"]))
-        elif kind == "R" and path in live and other not in live:
-            live[other] = [*live.pop(path), (sha, "R")]
+        elif kind in "MD" and live(path):
+            seen[path].append((index, sha, kind))
+            records.append(_record(sha, [f"{kind}\t{path}"]))
+        elif kind == "R" and live(path) and not live(other) and path != other:
+            merged = sorted(seen.pop(path) + seen.get(other, []))
+            seen[other] = [*merged, (index, sha, "R")]
             records.append(_record(sha, [f"R087\t{path}\t{other}"]))
-        elif kind == "D" and path in live:
-            del live[path]
-            records.append(_record(sha, [f"D\t{path}"]))
     parsed = parse_log("".join(records))
-    assert sorted(parsed) == sorted(live)
-    for path, changes in live.items():
-        assert [(c.commit.sha, c.status) for c in parsed[path].changes] == changes
-        assert all(c.path == path for c in parsed[path].changes[-1:])
+    assert sorted(parsed) == sorted(seen)
+    for path, changes in seen.items():
+        got = parsed[path]
+        assert [(c.commit.sha, c.status) for c in got.changes] == [(s, k) for _, s, k in changes]
+        assert got.removed == (changes[-1][2] == "D")
+
+
+def test_deleting_and_re_adding_a_published_text_keeps_its_history() -> None:
+    path = "content/doc/2020-01-01/ja.md"
+    log = "".join(
+        _record(sha * 40, [f"{kind}\t{path}"]) for sha, kind in (("1", "A"), ("2", "D"), ("3", "A"))
+    )
+    [history] = parse_log(log).values()
+    assert [c.status for c in history.changes] == ["A", "D", "A"]
+    assert history.first.sha == "1" * 40 and not history.removed
 
 
 def test_parse_log_drops_paths_outside_the_site_and_strips_the_prefix() -> None:
