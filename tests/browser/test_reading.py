@@ -117,3 +117,26 @@ def test_upcoming_version_has_a_banner_but_is_not_current(
     assert _path_and_fragment(page.url)[0] == f"/{lang}/privacy/2020-10-01/"
     expect(page.locator("#art-13")).to_be_visible()
     early_reader.assert_clean()
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_bilingual_view_aligns_each_article_with_its_translation(reader: Reader, lang: str) -> None:
+    page = reader.open(f"{lang}/privacy/2020-10-01/bilingual/")
+    # Each pair row holds one article in both languages; their headings share one line.
+    tops = page.evaluate(
+        """() => [...document.querySelectorAll('.bi-pair')].map(pair =>
+             [...pair.querySelectorAll(':scope > .bi-col')].map(col => {
+               const heading = col.querySelector('h2');
+               return heading ? [heading.textContent.trim(), heading.getBoundingClientRect().top]
+                              : null;
+             }))"""
+    )
+    articles = [row for row in tops if len(row) == 2 and all(row)]
+    assert len(articles) >= 13, f"expected the 13 articles side by side, found {len(articles)}"
+    skewed = [(a[0], b[0], round(b[1] - a[1])) for a, b in articles if abs(a[1] - b[1]) > 2]
+    assert not skewed, f"headings not side by side (px apart): {skewed}"
+    langs = page.evaluate(
+        "[...document.querySelectorAll('.bi-col')].slice(0, 2).map(c => c.closest('[lang]').lang)"
+    )
+    assert sorted(langs) == ["en", "ja"], f"the two columns declare lang {langs}"
+    reader.assert_clean()
