@@ -19,10 +19,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from _browser import WATCH_CSP, Reader, Server
+from _browser import REPO, WATCH_CSP, Reader, Server
 from _pages import LAW_URL
 
-REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 CHROMIUM = Path(os.environ.get("KAITEI_CHROMIUM", "/usr/bin/chromium"))
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"

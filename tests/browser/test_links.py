@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
-from _browser import Server
+from _browser import REPO, Server
 from _pages import missing_feature
 from lxml import html as lxml_html
 
@@ -19,6 +20,13 @@ _LINKS = (
     ("script", "src"),
     ("img", "src"),
 )
+
+
+def site_url() -> str:
+    """mkdocs.yml's site_url: absolute links (hreflang alternates, feeds) start with it."""
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    found = re.search(r"^site_url:\s*(\S+)", config, re.MULTILINE)
+    return found.group(1).rstrip("/") + "/" if found else "\0"
 
 
 @dataclass
@@ -58,7 +66,8 @@ def crawl(server: Server) -> Crawl:
                 value = element.get(attribute)
                 if not value or value.startswith(("mailto:", "tel:")):
                     continue
-                target = urljoin(url, value)
+                # The published address of a page is followed to its copy on the test server.
+                target = urljoin(url, value).replace(site_url(), server.base, 1)
                 if urlsplit(target).netloc != urlsplit(server.base).netloc:
                     continue  # outside links are the reader's to follow; tests never leave
                 result.links.append((url, target))
@@ -83,6 +92,19 @@ def test_every_link_resolves_to_a_page_and_its_fragment(crawled: Crawl, site: Se
             missing.append(f"{source} -> {target}: no id {fragment!r} there")
     assert not crawled.broken, "broken links:\n" + "\n".join(sorted(set(crawled.broken)))
     assert not missing, "links to missing fragments:\n" + "\n".join(sorted(set(missing)))
+
+
+def test_every_page_has_hreflang_alternates_that_resolve(crawled: Crawl, site: Server) -> None:
+    problems = []
+    for url in sorted(crawled.pages):
+        path = urlsplit(url).path.strip("/")
+        if path.split("/")[0] not in ("ja", "en"):
+            continue
+        tree = lxml_html.fromstring(_fetch(url)[2])
+        hreflangs = {link.get("hreflang") for link in tree.xpath("//head/link[@rel='alternate']")}
+        if not {"ja", "en", "x-default"} <= hreflangs:
+            problems.append(f"{url}: hreflang alternates {sorted(hreflangs)}")
+    assert not problems, "\n".join(problems)
 
 
 def test_every_page_declares_the_language_of_its_tree(crawled: Crawl, site: Server) -> None:
