@@ -1,11 +1,13 @@
 """A crash at every step of every message, then a rerun: nobody missed, at most one duplicate.
 
 In-process model of the SIGKILL tests in test_faults.py: a BaseException stands in for the
-kill, raised before or after each outbox commit and each hand-over to the server.
+kill, raised before or after each outbox write and each hand-over to the server. A "hard"
+crash also skips the outbox's close, as SIGKILL does, losing whatever was not committed.
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from email.message import EmailMessage
 from pathlib import Path
@@ -47,7 +49,16 @@ STEPS = [
 N = 6
 
 
-@pytest.mark.parametrize("message", range(N))
+def close_without_saving(self: Outbox) -> None:
+    # What SIGKILL leaves: the connection gone, nothing pending committed.
+    self._conn.close()
+    if self._lock_fd is not None:
+        os.close(self._lock_fd)
+        self._lock_fd = None
+
+
+@pytest.mark.parametrize("hard", [False, True], ids=["interrupted", "killed"])
+@pytest.mark.parametrize("message", [0, 3, N - 1])  # first, middle, last
 @pytest.mark.parametrize(("step", "when"), STEPS)
 def test_crash_then_rerun(
     notice: NoticeMail,
@@ -57,6 +68,7 @@ def test_crash_then_rerun(
     message: int,
     step: str,
     when: str,
+    hard: bool,
 ) -> None:
     addresses = write_csv(tmp_path / "r.csv", N)
     box = Mailbox()
@@ -80,6 +92,8 @@ def test_crash_then_rerun(
 
     wrap("mark_sending")
     wrap("mark_sent")
+    if hard:
+        monkeypatch.setattr(Outbox, "close", close_without_saving)
     box.hook = hook
     run = (notice, tmp_path / "r.csv", tmp_path / "outbox.sqlite", box)
     with pytest.raises(Crash):
@@ -89,8 +103,9 @@ def test_crash_then_rerun(
 
     summary = deliver(*run, clock=clock)
     assert summary.complete
-    # A row left `sending` is reported: the reader of the summary learns of the duplicate risk.
+    # Every write is committed at once, so a kill and an interruption end the same way.
     left_sending = (step, when) not in (("mark_sending", "before"), ("mark_sent", "after"))
+    # A row left `sending` is reported: the reader of the summary learns of the duplicate risk.
     assert summary.resent_in_flight == int(left_sending)
     # The message is in flight from the server's acceptance until `sent` is committed.
     in_flight = (step, when) in (("send", "after"), ("mark_sent", "before"))
