@@ -22,6 +22,8 @@ from .diagnostics import Diagnostic, KaiteiError
 from .model import LanguageText, Version
 
 if TYPE_CHECKING:
+    import git
+
     from .site.output import BuildContext
 
 # Record and field separators that cannot occur in a commit's name, e-mail or subject line.
@@ -141,8 +143,8 @@ class History:
         """The bytes of a file as it was in a commit (`path` relative to the site root)."""
         import git
 
-        repo = git.Repo(self.repo_dir)
-        data: bytes = repo.commit(sha).tree[self.prefix + path].data_stream.read()
+        with git.Repo(self.repo_dir) as repo:
+            data: bytes = repo.commit(sha).tree[self.prefix + path].data_stream.read()
         return data
 
     def text_at(self, change: Change) -> bytes:
@@ -241,17 +243,27 @@ def _head(root: Path) -> str:
             "on GitHub Actions use actions/checkout with 'fetch-depth: 0'",
             "history-missing",
         ) from None
-    if repo.git.rev_parse("--is-shallow-repository").strip() == "true":
-        raise HistoryUnavailable(
-            root,
-            "this is a shallow clone: the history before its last commit is missing",
-            FETCH_HINT,
-            "history-shallow",
-        )
-    try:
-        return str(repo.head.commit.hexsha)
-    except ValueError:
-        return ""  # no commits yet: an empty history, not an error
+    with repo:
+        if repo.git.rev_parse("--is-shallow-repository").strip() == "true":
+            raise HistoryUnavailable(
+                root,
+                "this is a shallow clone: the history before its last commit is missing",
+                FETCH_HINT,
+                "history-shallow",
+            )
+        try:
+            return str(repo.head.commit.hexsha)
+        except ValueError:
+            return ""  # no commits yet: an empty history, not an error
+
+
+def log(repo: git.Repo, *args: str) -> str:
+    """`git log` with our format, unaffected by the user's configuration (colour, signatures,
+    quoted non-ASCII paths)."""
+    output: str = repo.git(c="core.quotePath=false").log(
+        "--no-color", "--no-show-signature", f"--format={_FORMAT}", *args
+    )
+    return output
 
 
 @functools.lru_cache(maxsize=8)
@@ -259,23 +271,23 @@ def _read_history(root: Path, head: str) -> History:
     # Keyed by HEAD so that check and build in one process share one pass over the log.
     import git
 
-    repo = git.Repo(root, search_parent_directories=True)
-    top = Path(repo.working_tree_dir or root).resolve()
-    rel = root.relative_to(top).as_posix()
-    prefix = "" if rel == "." else rel + "/"
-    if not head:
-        return History(top, prefix, {})
-    output = repo.git.log(
-        "--reverse",
-        "--no-merges",
-        "--date-order",  # parents before children, so an add comes before its rename
-        "--name-status",
-        "-M",
-        f"--format={_FORMAT}",
-        "HEAD",
-        "--",
-        f"{prefix}content",
-    )
+    with git.Repo(root, search_parent_directories=True) as repo:
+        top = Path(repo.working_tree_dir or root).resolve()
+        rel = root.relative_to(top).as_posix()
+        prefix = "" if rel == "." else rel + "/"
+        if not head:
+            return History(top, prefix, {})
+        output = log(
+            repo,
+            "--reverse",
+            "--no-merges",
+            "--date-order",  # parents before children, so an add comes before its rename
+            "--name-status",
+            "-M",
+            "HEAD",
+            "--",
+            f"{prefix}content",
+        )
     return History(top, prefix, parse_log(output, prefix))
 
 

@@ -22,7 +22,7 @@ import yaml
 
 from ..frontmatter import split_front_matter
 from ..parse import _EN_DATE, _JA_DATE, _english_date
-from ..provenance import _FORMAT, _RS, Commit, HistoryUnavailable, _commit, _head
+from ..provenance import _RS, Commit, HistoryUnavailable, _commit, _head, log
 
 # Besides the closing-line forms kaitei reads, English policies often carry one of these.
 _UPDATED = re.compile(
@@ -168,28 +168,28 @@ def read_snapshots(file: Path) -> tuple[list[Snapshot], list[str]]:
 
     folder = file.parent if file.parent.exists() else Path(".")
     _head(folder)  # a shallow clone or no repository: HistoryUnavailable with the fix
-    repo = git.Repo(folder, search_parent_directories=True)
-    top = Path(repo.working_tree_dir or folder).resolve()
-    rel = file.resolve().relative_to(top).as_posix()
-    # --follow does not combine with --reverse: read newest first and turn it round.
-    output = repo.git.log("--follow", "--name-status", f"--format={_FORMAT}", "HEAD", "--", rel)
     snapshots: list[Snapshot] = []
     problems: list[str] = []
-    for record in reversed([r for r in output.split(_RS) if r.strip()]):
-        header, _, body = record.partition("\n")
-        commit = _commit(header.strip("\n"))
-        entries = [line.split("\t") for line in body.splitlines() if "\t" in line]
-        if not entries or entries[-1][0].startswith("D"):
-            continue
-        path = entries[-1][-1]
-        text = decode(repo.commit(commit.sha).tree[path].data_stream.read())
-        if text is None:
-            problems.append(f"{path} at commit {commit.short} is not UTF-8: skipped")
-            continue
-        if snapshots and snapshots[-1].text == text:
-            continue  # a rename or a line-ending change: nothing a reader would see
-        lines, date = dated_lines(text)
-        snapshots.append(Snapshot(commit, text, lines, date))
+    with git.Repo(folder, search_parent_directories=True) as repo:
+        top = Path(repo.working_tree_dir or folder).resolve()
+        rel = file.resolve().relative_to(top).as_posix()
+        # --follow does not combine with --reverse: read newest first and turn it round.
+        output = log(repo, "--follow", "--name-status", "HEAD", "--", rel)
+        for record in reversed([r for r in output.split(_RS) if r.strip()]):
+            header, _, body = record.partition("\n")
+            commit = _commit(header.strip("\n"))
+            entries = [line.split("\t") for line in body.splitlines() if "\t" in line]
+            if not entries or entries[-1][0].startswith("D"):
+                continue
+            path = entries[-1][-1]
+            text = decode(repo.commit(commit.sha).tree[path].data_stream.read())
+            if text is None:
+                problems.append(f"{path} at commit {commit.short} is not UTF-8: skipped")
+                continue
+            if snapshots and snapshots[-1].text == text:
+                continue  # a rename or a line-ending change: nothing a reader would see
+            lines, date = dated_lines(text)
+            snapshots.append(Snapshot(commit, text, lines, date))
     return snapshots, problems
 
 

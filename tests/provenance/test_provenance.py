@@ -152,3 +152,13 @@ def test_parse_log_drops_paths_outside_the_site_and_strips_the_prefix() -> None:
 
 def test_the_format_uses_the_separators() -> None:
     assert _FORMAT.startswith(_RS) and _FORMAT.count(_FS) == 5
+
+
+def test_user_configuration_and_non_ascii_paths_do_not_change_the_reading(repo: Path) -> None:
+    run_git(repo, "config", "color.ui", "always")
+    run_git(repo, "config", "core.quotePath", "true")
+    run_git(repo, "mv", "content/privacy", "content/個人情報")
+    commit_all(repo, "Rename the document", date="2026-11-20T10:00:00+09:00")
+    file = read_history(repo).file("content/個人情報/2017-08-23/ja.md")
+    assert file is not None
+    assert [c.status for c in file.changes] == ["A", "R"]
