@@ -19,8 +19,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from _browser import REPO, WATCH_CSP, Reader, Server
-from _pages import LAW_URL
+
+from ._browser import REPO, WATCH_CSP, Reader, Server
+from ._pages import LAW_URL
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM = Path(os.environ.get("KAITEI_CHROMIUM", "/usr/bin/chromium"))

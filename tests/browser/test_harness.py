@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from _browser import Reader
+from ._browser import Reader
 
 
 def test_a_request_outside_127_0_0_1_is_blocked_and_reported(reader: Reader) -> None:

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
-from _browser import REPO, Server
-from _pages import missing_feature
 from lxml import html as lxml_html
+
+from ._browser import REPO, Server
+from ._pages import missing_feature
 
 # Which element attributes point at something the reader's browser fetches or follows.
 _LINKS = (

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from _browser import ARTIFACTS, Reader, save_json
-from _pages import LAW_URL, PARAMS, PageType
+
+from ._browser import ARTIFACTS, Reader, save_json
+from ._pages import LAW_URL, PARAMS, PageType
 
 # WCAG 2.2 AA on a phone and a desktop; 320 px is the narrowest width the site must fit.
 SCREENSHOT_WIDTHS = (390, 1280)

@@ -6,8 +6,9 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from _browser import Reader
 from playwright.sync_api import expect
+
+from ._browser import Reader
 
 OTHER = {"ja": "en", "en": "ja"}
 
