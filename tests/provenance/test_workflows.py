@@ -77,7 +77,8 @@ def test_pull_requests_are_checked_built_strictly_and_diffed() -> None:
     workflow = load(WORKFLOWS / "check.yml")
     assert list(workflow["on"]) == ["pull_request"]
     runs = "\n".join(str(s.get("run", "")) for s in steps(workflow))
-    assert "kaitei check" in runs and "kaitei build --strict" in runs
+    assert "kaitei check --as-of" in runs and "kaitei build --strict --as-of" in runs
+    assert "kaitei verify build/site" in runs
     assert '--format markdown >> "$GITHUB_STEP_SUMMARY"' in runs
 
 
