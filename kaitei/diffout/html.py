@@ -143,12 +143,18 @@ def _label(pair: Pair, side: Side, which: SideName) -> tuple[Segment, ...]:
     return ()
 
 
-def _side_lines(pair: Pair, which: SideName, lang: str, depth: int) -> Iterator[Line]:
+def _own_line(
+    pair: Pair, which: SideName, lang: str, depth: int, placeholder: bool = True
+) -> tuple[Line, ...]:
+    """The unit's own line on one side; （新設）/（削る） where the side lacks it."""
     side = pair.new if which == "new" else pair.old
     w = words(lang)
     if side is None:
-        yield Line(pair.level, depth, placeholder=w["added" if which == "old" else "removed"])
-        return
+        if not placeholder:
+            return ()
+        return (Line(pair.level, depth, placeholder=w["added" if which == "old" else "removed"]),)
+    if pair.level == "cell" and not side.text and not pair.children:
+        return ()  # the empty first cell of a continued row: nothing to show or compare
     text: tuple[Segment, ...]
     if pair.kind in ("added", "removed"):
         text = (Segment(side.text, "ins" if which == "new" else "del"),) if side.text else ()
@@ -157,11 +163,40 @@ def _side_lines(pair: Pair, which: SideName, lang: str, depth: int) -> Iterator[
     note = ""
     if pair.unchanged_in and which == "new":
         note = w["unchanged_in"].format(langs=", ".join(pair.unchanged_in))
+    return (Line(pair.level, depth, _label(pair, side, which), text, note=note),)
+
+
+def _side_lines(
+    pair: Pair, which: SideName, lang: str, depth: int, placeholder: bool = True
+) -> Iterator[Line]:
+    """A unit and everything inside it on one side, as consecutive lines."""
     if _hidden_header(pair):
         return
-    yield Line(pair.level, depth, _label(pair, side, which), text, note=note)
+    yield from _own_line(pair, which, lang, depth, placeholder)
+    if (pair.new if which == "new" else pair.old) is None:
+        return
     for child in pair.children:
         yield from _side_lines(child, which, lang, depth + 1)
+
+
+def _rows(pair: Pair, lang: str, layout: Layout, depth: int, top: bool = True) -> Iterator[Row]:
+    """One table row per paragraph, item and policy-table row, so both sides stay level.
+
+    Only the top of an added or removed subtree gets （新設）/（削る） opposite it.
+    """
+    if _hidden_header(pair):
+        return
+    if pair.level == "row":  # a row of a policy table is one line: its cells side by side
+        new = tuple(_side_lines(pair, "new", lang, depth, top))
+        old = tuple(_side_lines(pair, "old", lang, depth, top))
+        yield _order(new, old, layout)
+        return
+    new_line = _own_line(pair, "new", lang, depth, top)
+    old_line = _own_line(pair, "old", lang, depth, top)
+    yield _order(new_line, old_line, layout)
+    below = top and pair.old is not None and pair.new is not None
+    for child in pair.children:
+        yield from _rows(child, lang, layout, depth + 1, below)
 
 
 def _hidden_header(pair: Pair) -> bool:
@@ -202,14 +237,8 @@ def _block(pair: Pair, lang: str, layout: Layout) -> Block:
     }
     heading_row = _order(head["new"], head["old"], layout)
     heading_row = Row(heading_row.left, heading_row.right, heading=True)
-    body = tuple(
-        _order(
-            tuple(_side_lines(child, "new", lang, 0)) if pair.new else (),
-            tuple(_side_lines(child, "old", lang, 0)) if pair.old else (),
-            layout,
-        )
-        for child in pair.children
-    )
+    both = pair.new is not None and pair.old is not None
+    body = tuple(row for child in pair.children for row in _rows(child, lang, layout, 0, both))
     if pair.kind == "renumbered":
         # Only the number moved: the heading is marked, the body folded as （略）.
         return Block(pair.kind, name, (heading_row,), body, w["omitted"])
@@ -274,7 +303,9 @@ def _redline_lines(pair: Pair, lang: str, depth: int) -> Iterator[Line]:
         note = words(lang)["unchanged_in"].format(langs=", ".join(pair.unchanged_in))
     if _hidden_header(pair):
         return
-    yield Line(pair.level, depth, _redline_label(pair), _redline_text(pair), note=note)
+    side = pair.new or pair.old
+    if not (pair.level == "cell" and side is not None and not side.text and not pair.children):
+        yield Line(pair.level, depth, _redline_label(pair), _redline_text(pair), note=note)
     for child in pair.children:
         yield from _redline_lines(child, lang, depth + 1)
 
