@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kaitei.changeset import ChangeSet, Pair, changeset, diff_texts
+from kaitei.changeset import ChangeSet, Pair, changeset, changesets, diff_texts
+from kaitei.model import Document
 
 from .conftest import TextPair, write_document
 
@@ -185,3 +186,10 @@ def test_a_change_made_in_one_language_only_is_flagged(tmp_path: Path) -> None:
     assert paragraph.kind == "changed" and paragraph.unchanged_in == ("en",)
     en_changes = changeset(document, "2020-01-01", "2021-01-01", "en")
     assert not en_changes.changed
+
+
+def test_every_sample_version_against_itself_has_no_change(sample: Document) -> None:
+    for version in sample.versions:
+        for lang, changes in changesets(sample, version.id, version.id).items():
+            assert not changes.changed, (version.id, lang)
+            assert all(not p.edits and not p.heading_edits for p in changes.walk())
