@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from email.headerregistry import Address
+from email.headerregistry import Address, BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
@@ -20,6 +20,26 @@ from .errors import MessageError
 from .recipients import Recipient
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+
+class _CachingHeaderRegistry(HeaderRegistry):
+    """The stdlib registry builds a new class on every header it makes (about a third of
+    the time spent building a message); the class for a name never changes, so reuse it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._classes: dict[str, type[BaseHeader]] = {}
+
+    def __getitem__(self, name: str) -> type[BaseHeader]:
+        key = name.lower()
+        cls = self._classes.get(key)
+        if cls is None:
+            cls = self._classes[key] = super().__getitem__(name)
+        return cls
+
+
+# email.policy.SMTP (CRLF, 7-bit transfer encodings) with the faster registry.
+POLICY = SMTP.clone(header_factory=_CachingHeaderRegistry())
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +134,7 @@ class MessageBuilder:
         except jinja2.UndefinedError as exc:
             raise MessageError(f"email template for {recipient.language!r}: {exc}") from exc
 
-        msg = EmailMessage(policy=SMTP)
+        msg = EmailMessage(policy=POLICY)
         msg["Subject"] = _header(subject, "Subject")
         msg["From"] = Address(_header(text.sender_name, "sender name"), addr_spec=notice.sender)
         msg["To"] = Address(_header(recipient.name, "recipient name"), addr_spec=recipient.email)
