@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from kaitei.model import anchors
 from kaitei.site import urls
-from kaitei.site.build import load_checked
+from kaitei.site.build import collect, load_checked
 
 from .conftest import AFTER, BASE_URL, BEFORE, ROOT, Built, html
 from .htmlcheck import check_html
@@ -247,3 +249,33 @@ def test_no_inline_script_or_style_and_nothing_from_other_hosts(build_at: BuildA
                 assert not urlsplit(str(values.get("src") or values.get("href"))).scheme, url
     css = built["assets/site.css"].content.decode()
     assert "@import" not in css and "url(http" not in css
+
+
+def test_links_resolve_with_three_versions_and_one_upcoming(tmp_path: Path) -> None:
+    """History and banners link to diffs of older versions against the one in force."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    for lang in ("ja", "en"):
+        source = (tmp_path / f"content/privacy/2020-10-01/{lang}.md").read_text(encoding="utf-8")
+        newer = tmp_path / "content/privacy/2022-04-01"
+        newer.mkdir(exist_ok=True)
+        text = source.replace("effective: 2020-10-01", "effective: 2022-04-01")
+        text = text.replace("announced: 2020-08-31", "announced: 2022-02-01")
+        text = text.replace("change: consent", "change: editorial")
+        (newer / f"{lang}.md").write_text(text, encoding="utf-8")
+    for as_of in (dt.date(2021, 6, 1), dt.date(2022, 6, 1)):
+        site, diagnostics = load_checked(tmp_path, as_of)
+        assert not [d for d in diagnostics if d.severity == "error"]
+        built = {o.url: o for o in collect(site, as_of, tmp_path, BASE_URL)}
+        history = html(built, "en/privacy/history/")
+        assert "en/privacy/diff/2017-08-23/2020-10-01/" in history
+        assert "en/privacy/diff/2020-10-01/2022-04-01/" in history
+        upcoming = as_of < dt.date(2022, 4, 1)
+        assert html(built, "ja/privacy/").count("banner-upcoming") == int(upcoming)
+        # Once 2022 is in force, 2017 is compared with it directly too.
+        assert ("en/privacy/diff/2017-08-23/2022-04-01/" in history) is not upcoming
+        for url in _pages(built):
+            for _, href, _ in check_html(html(built, url)).links:
+                if urlsplit(href).scheme:
+                    continue
+                target, _ = _resolve(url, href)
+                assert target in built, (url, href)

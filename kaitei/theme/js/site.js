@@ -9,10 +9,6 @@
       link.href = link.href.split("#")[0] + window.location.hash;
     }
   }
+  // A link followed with the keyboard fires "click" too.
   document.addEventListener("click", follow);
-  document.addEventListener("keydown", function (event) {
-    if (event.key === "Enter") {
-      follow(event);
-    }
-  });
 })();
