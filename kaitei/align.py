@@ -14,6 +14,7 @@ articles pair by number first. Pairs are then aligned recursively inside.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -373,17 +374,29 @@ def pair_siblings(
 
 
 def _monotone(pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The longest subset of pairs increasing on both sides (keeps the pass order-preserving)."""
-    ordered = sorted(pairs)
-    best: list[list[tuple[int, int]]] = []
-    for k, (a, b) in enumerate(ordered):
-        chain = [(a, b)]
-        for prev in range(k):
-            pa, pb = ordered[prev]
-            if pa < a and pb < b and len(best[prev]) + 1 > len(chain):
-                chain = [*best[prev], (a, b)]
-        best.append(chain)
-    return max(best, key=len) if best else []
+    """The longest subset of pairs increasing on both sides (keeps a pass order-preserving).
+
+    Longest increasing subsequence on the new index, O(n log n): sorting by (old, -new)
+    keeps two pairs of the same old unit from both being chosen.
+    """
+    ordered = sorted(pairs, key=lambda p: (p[0], -p[1]))
+    tails: list[int] = []  # tails[k]: index in `ordered` ending the best chain of length k+1
+    tail_values: list[int] = []
+    previous: list[int] = [-1] * len(ordered)
+    for k, (_, b) in enumerate(ordered):
+        at = bisect_left(tail_values, b)
+        previous[k] = tails[at - 1] if at > 0 else -1
+        if at == len(tails):
+            tails.append(k)
+            tail_values.append(b)
+        else:
+            tails[at], tail_values[at] = k, b
+    chain: list[tuple[int, int]] = []
+    k = tails[-1] if tails else -1
+    while k >= 0:
+        chain.append(ordered[k])
+        k = previous[k]
+    return chain[::-1]
 
 
 def _best_assignment(

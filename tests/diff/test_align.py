@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kaitei.changeset import ChangeSet, Pair, changeset, changesets, diff_texts
+from kaitei.inline import apply_edits
 from kaitei.model import Document
 
 from .conftest import TextPair, write_document
@@ -193,3 +194,27 @@ def test_every_sample_version_against_itself_has_no_change(sample: Document) -> 
         for lang, changes in changesets(sample, version.id, version.id).items():
             assert not changes.changed, (version.id, lang)
             assert all(not p.edits and not p.heading_edits for p in changes.walk())
+
+
+def test_inline_edits_of_every_sample_pair_rebuild_the_new_text(sample: Document) -> None:
+    for lang, changes in changesets(sample, "2017-08-23", "2020-10-01").items():
+        for pair in changes.walk():
+            if pair.old and pair.new:
+                assert apply_edits(pair.old.text, pair.edits) == pair.new.text, (lang, pair.id)
+                assert apply_edits(pair.old.heading, pair.heading_edits) == pair.new.heading
+
+
+def test_an_article_moved_elsewhere_is_moved(ja_pair: TextPair) -> None:
+    start, end = BASE.index("## 第2条"), BASE.index("## 第3条")
+    moved = BASE[start:end]
+    new = BASE[:start] + BASE[end:] + "\n" + moved.rstrip("\n") + "\n"
+    for old_n, new_n in ((3, 2), (4, 3), (5, 4)):
+        new = new.replace(f"## 第{old_n}条", f"## 第{new_n}条")
+    new = new.replace("## 第2条（定義）", "## 第5条（定義）").replace("第3条に違反", "第2条に違反")
+    changes = _diff(ja_pair, BASE, new)
+    kinds = {(o, n): k for o, n, k in _articles(changes)}
+    assert kinds[("art-2", "art-5")] == "moved"
+    assert kinds[("art-3", "art-2")] == "renumbered"
+    assert [p.new.id for p in changes.pairs if p.level == "article" and p.new] == [
+        "art-1", "art-2", "art-3", "art-4", "art-5",
+    ]  # fmt: skip
