@@ -133,7 +133,14 @@ def _marks(text: str, edits: Sequence[InlineEdit], side: SideName) -> tuple[Segm
 
 def _label(pair: Pair, side: Side, which: SideName) -> tuple[Segment, ...]:
     if pair.level in ("paragraph", "item") and side.label:
-        changed = pair.number_changed or pair.kind in ("added", "removed")
+        relabelled = (
+            pair.old is not None
+            and pair.new is not None
+            and (
+                pair.old.label != pair.new.label  # e.g. a single paragraph gets its number 1
+            )
+        )
+        changed = pair.number_changed or relabelled or pair.kind in ("added", "removed")
         mark: Literal["", "ins", "del"] = ("ins" if which == "new" else "del") if changed else ""
         return (Segment(side.label, mark),)
     if pair.level == "cell" and side.label:
@@ -287,8 +294,14 @@ def _redline_text(pair: Pair) -> tuple[Segment, ...]:
 
 
 def _redline_label(pair: Pair) -> tuple[Segment, ...]:
-    if pair.old and pair.new and pair.number_changed and pair.level in ("paragraph", "item"):
-        return (Segment(pair.old.label, "del"), Segment(pair.new.label, "ins"))
+    if (
+        pair.old
+        and pair.new
+        and (pair.number_changed or pair.old.label != pair.new.label)
+        and pair.level in ("paragraph", "item")
+    ):
+        marks = (Segment(pair.old.label, "del"), Segment(pair.new.label, "ins"))
+        return tuple(m for m in marks if m.text)
     side = pair.new or pair.old
     assert side is not None
     if pair.level == "cell" and side.label:
