@@ -97,6 +97,8 @@ def render_markdown(changes: ChangeSet) -> str:
         sections.append(f"<details><summary>{summary}</summary>\n\n{body}\n\n</details>")
     text = "\n".join([*head, *table, ""]) + "\n" + "\n\n".join(sections) + "\n"
     if len(text) > MAX_COMMENT:
-        cut = text.rfind("\n</details>", 0, MAX_COMMENT) + len("\n</details>")
-        text = text[:cut] + "\n\n…\n"
+        # Cut after the last whole section that fits, so no <details> is left open.
+        end = text.rfind("\n</details>", 0, MAX_COMMENT - 20)
+        cut = end + len("\n</details>") if end >= 0 else text.rfind("\n", 0, MAX_COMMENT - 20)
+        text = text[: max(cut, 0)] + "\n\n…\n"
     return text

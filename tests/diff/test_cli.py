@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
+from kaitei.changeset import changeset
 from kaitei.cli import main
+from kaitei.diffout.markdown import MAX_COMMENT, render_markdown
 
-from .conftest import ROOT
+from .conftest import ROOT, write_document
 
 ARGS = ["diff", "privacy", "2017-08-23", "2020-10-01", "--root", str(ROOT)]
 
@@ -64,3 +67,21 @@ def test_unknown_names_exit_2_with_the_choices(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert message in captured.err
+
+
+def test_markdown_stays_within_a_comment(tmp_path: Path) -> None:
+    body = "".join(
+        f"## 第{n}条（条{n}）\n\n{'当社は、利用者情報を適切に取り扱います。' * 40}\n\n"
+        for n in range(1, 80)
+    )
+    document = write_document(
+        tmp_path,
+        {
+            "2020-01-01": {"ja": "# T\n\n" + body},
+            "2021-01-01": {"ja": "# T\n\n" + body.replace("適切に", "安全に")},
+        },
+    )
+    text = render_markdown(changeset(document, "2020-01-01", "2021-01-01", "ja"))
+    assert len(text) <= MAX_COMMENT
+    assert text.endswith("</details>\n\n…\n")
+    assert text.count("<details>") == text.count("</details>")
