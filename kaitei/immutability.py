@@ -24,7 +24,7 @@ from .clock import midnight
 from .diagnostics import Collector
 from .inline import diff_text, redline_segments
 from .model import Document, Erratum, LanguageText, Site, Span, Version, all_texts, canonical_text
-from .provenance import Change, FileHistory, History, HistoryUnavailable, read_history
+from .provenance import Change, History, HistoryUnavailable, read_history
 
 MAX_SHOWN_LINES = 5  # a diagnostic shows the first few changed lines; the rest are counted
 CONTEXT = 24  # characters of unchanged text kept on each side of a change
@@ -162,8 +162,6 @@ def check_published_unchanged(site: Site, out: Collector, options: CheckOptions)
         for version in document.versions
         if is_published(document, version, options.as_of)
     ]
-    if not published:
-        return
     try:
         history = read_history(options.root)
     except HistoryUnavailable as error:
@@ -187,17 +185,42 @@ _VERSION_FILE = re.compile(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Departure:
+    """A version file that left its path: deleted, moved elsewhere, or missing on disk."""
+
+    path: str
+    before: Change  # its last change at that path: the text that was there
+    by: Change | None  # the deletion or rename; None when only the working tree lacks it
+
+
+def departures(history: History) -> list[Departure]:
+    found = []
+    for file in history.files():
+        changes = file.changes
+        for index, change in enumerate(changes[1:], 1):
+            old = change.old_path
+            if change.status == "R" and old and Path(old).parent != Path(change.path).parent:
+                found.append(Departure(old, changes[index - 1], change))
+        if file.removed:
+            present = [c for c in changes if c.status != "D"]
+            found.append(Departure(present[-1].path, present[-1], changes[-1]))
+        else:
+            found.append(Departure(file.path, changes[-1], None))
+    return found
+
+
 def check_removed(history: History, site: Site, options: CheckOptions, out: Collector) -> None:
-    """A published version's file that was deleted (committed or not) is an error too."""
-    gone: list[tuple[FileHistory, Change | None]]
-    gone = [(f, f.changes[-1]) for f in history.removed()]
-    gone += [(f, None) for p in history.paths() if (f := history.file(p)) is not None]
-    for file, deletion in gone:
-        match = _VERSION_FILE.match(file.path)
-        if match is None or (options.root / file.path).exists():
+    """A published version's file that is gone (deleted, moved, or not on disk) is an error.
+
+    Moving a published version into another folder counts: it would otherwise leave as a
+    "rename" into a version that is not published yet, and disappear without a word.
+    """
+    for gone in departures(history):
+        match = _VERSION_FILE.match(gone.path)
+        if match is None or (options.root / gone.path).exists():
             continue
-        present = [c for c in file.changes if c.status != "D"]
-        text = parsed_at(history, present[-1].commit.sha, present[-1].path, match["lang"])
+        text = parsed_at(history, gone.before.commit.sha, gone.before.path, match["lang"])
         if text is None:
             continue
         document = site.document(match["doc"])
@@ -205,21 +228,23 @@ def check_removed(history: History, site: Site, options: CheckOptions, out: Coll
         date = text.meta.announced or text.meta.effective
         if date > options.as_of:
             continue
-        if deletion is not None and deletion.commit.committed < midnight(date, timezone):
-            continue  # withdrawn before it was ever published
-        how = (
-            f"was deleted by commit {deletion.commit.short} ({deletion.commit.committed.date()})"
-            if deletion is not None
-            else "is missing from the working tree"
-        )
-        restore = deletion.commit.sha + "^" if deletion is not None else "HEAD"
+        if gone.by is not None and gone.by.commit.committed < midnight(date, timezone):
+            continue  # withdrawn or moved before it was ever published
+        if gone.by is None:
+            how, restore = "is missing from the working tree", "HEAD"
+        else:
+            verb = f"was moved to {gone.by.path}" if gone.by.status == "R" else "was deleted"
+            how = f"{verb} by commit {gone.by.commit.short} ({gone.by.commit.committed.date()})"
+            restore = gone.by.commit.sha + "^"
         out.add(
-            Span(file.path, 1, 1),
+            Span(gone.path, 1, 1),
             f"the published version {match['version']} ({match['lang']}) of "
             f"'{match['doc']}' {how}; it was published on {date}",
-            f"a published version stays on the site: restore it with "
-            f"'git checkout {restore} -- {file.path}'",
-            code="published-removed",
+            "a published version stays where it is (its date and its links): restore it with "
+            f"'git checkout {restore} -- {gone.path}', and make any change in a new version",
+            code="published-renamed"
+            if gone.by is not None and gone.by.status == "R"
+            else "published-removed",
         )
 
 
@@ -236,17 +261,6 @@ def check_text(
         return  # never committed: nothing was published from git
     change = file.published_by(when.at)
     where = f"{version.id} ({text.lang})"
-    for renamed in file.renames_after(when.at):
-        if renamed.old_path and Path(renamed.old_path).parent.name != Path(text.path).parent.name:
-            out.add(
-                Span(text.path, 1, 1),
-                f"the published version {where} was moved from {renamed.old_path} by commit "
-                f"{renamed.commit.short} ({renamed.commit.committed.date()}), after it was "
-                f"published on {when.date}",
-                "a published version keeps its folder (its effective date and its links); "
-                "move it back, and publish a new version for a new date",
-                code="published-renamed",
-            )
     published = canonical_at(history, change.commit.sha, change.path, text.lang)
     if published is None:
         return  # the committed text did not parse then; the current text is checked as usual

@@ -96,9 +96,6 @@ class FileHistory:
         after = [c for c in present if c.commit.committed >= published_at]
         return after[0] if after else present[-1]
 
-    def renames_after(self, when: dt.datetime) -> tuple[Change, ...]:
-        return tuple(c for c in self.changes if c.status == "R" and c.commit.committed >= when)
-
 
 @dataclass(frozen=True, slots=True)
 class VersionProvenance:
@@ -125,6 +122,10 @@ class History:
     def paths(self) -> Iterator[str]:
         """Files that exist at HEAD."""
         yield from sorted(p for p, h in self._files.items() if not h.removed)
+
+    def files(self) -> Iterator[FileHistory]:
+        """Every file ever committed under content/, under its latest name."""
+        yield from (h for _, h in sorted(self._files.items()))
 
     def removed(self) -> Iterator[FileHistory]:
         """Files deleted since (their last change is the deletion)."""

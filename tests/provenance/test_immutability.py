@@ -152,8 +152,15 @@ def test_a_version_folder_renamed_after_publication_fails(repo: Path) -> None:
     assert {d.code for d in found} == {"published-renamed"}
     messages = sorted(d.message for d in found)
     assert len(messages) == 2
-    assert "moved from content/privacy/2017-08-23/en.md" in messages[0]
-    assert "moved from content/privacy/2017-08-23/ja.md" in messages[1]
+    assert (
+        "2017-08-23 (en) of 'privacy' was moved to content/privacy/2017-08-24/en.md"
+        in (messages[0])
+    )
+    assert (
+        "2017-08-23 (ja) of 'privacy' was moved to content/privacy/2017-08-24/ja.md"
+        in (messages[1])
+    )
+    assert sorted(d.path for d in found) == [EN_2017, JA_2017]
 
 
 def test_a_rename_before_publication_is_fine(repo: Path) -> None:
@@ -270,3 +277,24 @@ def test_deleting_and_re_adding_an_edited_text_is_still_an_edit(repo: Path) -> N
     [error] = problems(repo)
     assert error.code == "published-changed"
     assert "[-実現-]" in error.message
+
+
+def test_deleting_every_published_version_fails(repo: Path) -> None:
+    git(repo, "rm", "-q", "-r", "content/privacy/2017-08-23", "content/privacy/2020-10-01")
+    (repo / "content/privacy/2030-01-01").mkdir()
+    shutil.copy(SAMPLE / "privacy/2020-10-01/ja.md", repo / "content/privacy/2030-01-01/ja.md")
+    replace(
+        repo / "content/privacy/2030-01-01/ja.md", "effective: 2020-10-01", "effective: 2030-01-01"
+    )
+    replace(
+        repo / "content/privacy/2030-01-01/ja.md", "announced: 2020-08-31", "announced: 2029-11-01"
+    )
+    commit_all(repo, "Start over", date="2026-11-20T10:00:00+09:00")
+    gone = sorted((d.path, d.code) for d in problems(repo) if d.code.startswith("published"))
+    # Git sees the near-identical new ja.md as the old one moved: that is caught as well.
+    assert gone == [
+        (EN_2017, "published-removed"),
+        (JA_2017, "published-removed"),
+        ("content/privacy/2020-10-01/en.md", "published-removed"),
+        ("content/privacy/2020-10-01/ja.md", "published-renamed"),
+    ]
