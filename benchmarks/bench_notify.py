@@ -1,8 +1,10 @@
 """Throughput of `deliver()` to a loopback aiosmtpd server, against plain smtplib.
 
-usage: .venv/bin/python benchmarks/bench_notify.py [COUNT]
+usage: .venv/bin/python benchmarks/bench_notify.py [COUNT] [REPEAT]
 
-Three figures for COUNT messages (default 1,000), all on one process and loopback:
+Three figures for COUNT messages (default 1,000), all on one process and loopback, each
+the best of REPEAT runs (default 3; the best is the least disturbed by other load), with
+the process CPU time beside the wall time (the server thread's share included):
   baseline   smtplib.sendmail of pre-built bytes over one connection: the transport floor
   in-memory  deliver() with a throwaway outbox: adds templates, MIME building, bookkeeping
   outbox     deliver() with the SQLite outbox on disk (WAL, synchronous=FULL): the real thing
@@ -77,15 +79,21 @@ def free_port() -> int:
         return port
 
 
-def timed(label: str, count: int, fn: Callable[[], None]) -> float:
-    start = time.perf_counter()
-    fn()
-    elapsed = time.perf_counter() - start
-    print(f"{label:<10} {count:>6} messages  {elapsed:6.2f} s  {count / elapsed:8.0f} msg/s")
-    return elapsed
+def timed(label: str, count: int, repeat: int, fn: Callable[[], None]) -> float:
+    best_wall = best_cpu = float("inf")
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        fn()
+        best_wall = min(best_wall, time.perf_counter() - wall)
+        best_cpu = min(best_cpu, time.process_time() - cpu)
+    print(
+        f"{label:<10} {count:>6} messages  {best_wall:6.2f} s wall  {best_cpu:6.2f} s CPU  "
+        f"{count / best_wall:6.0f} msg/s"
+    )
+    return best_wall
 
 
-def main(count: int) -> None:
+def main(count: int, repeat: int) -> None:
     handler = Counter()
     loop = asyncio.new_event_loop()
     port = free_port()
@@ -117,23 +125,27 @@ def main(count: int) -> None:
 
             def run(outbox: Path | None) -> Callable[[], None]:
                 def go() -> None:
+                    if outbox is not None:  # a fresh outbox, or the rerun would send nothing
+                        for leftover in work.glob(outbox.name + "*"):
+                            leftover.unlink()
                     transport = SmtpTransport(SmtpSettings("127.0.0.1", port))
                     summary = deliver(notice(), recipients, outbox, transport)
                     assert summary.sent == count, summary
 
                 return go
 
-            base = timed("baseline", count, baseline)
-            memory = timed("in-memory", count, run(None))
-            disk = timed("outbox", count, run(work / "outbox.sqlite"))
+            base = timed("baseline", count, repeat, baseline)
+            memory = timed("in-memory", count, repeat, run(None))
+            disk = timed("outbox", count, repeat, run(work / "outbox.sqlite"))
             print(f"deliver() with outbox takes {disk / base:.1f}x the baseline time "
                   f"({(disk - base) / count * 1000:.2f} ms more per message; "
                   f"outbox alone {(disk - memory) / count * 1000:.2f} ms)")  # fmt: skip
-            assert handler.count == 3 * count
+            assert handler.count == 3 * count * repeat
     finally:
         controller.stop()
         loop.close()
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
+    args = [int(a) for a in sys.argv[1:3]]
+    main(*args[:1] or [1000], *args[1:2] or [3])
