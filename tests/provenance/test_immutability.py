@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kaitei.check import check_site
 from kaitei.cli import main
@@ -298,3 +301,32 @@ def test_deleting_every_published_version_fails(repo: Path) -> None:
         ("content/privacy/2020-10-01/en.md", "published-removed"),
         ("content/privacy/2020-10-01/ja.md", "published-renamed"),
     ]
+
+
+_WORDS = st.text(alphabet="当社はの利用者情報 abcXYZ。、", min_size=1, max_size=20)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_WORDS, _WORDS)
+def test_word_diff_reads_back_to_both_sides(old: str, new: str) -> None:
+    old, new = old.strip() or "x", new.strip() or "y"
+    lines = word_diff(old + "\n", new + "\n")
+    if old == new:
+        assert lines == []
+        return
+    [line] = lines
+    as_new = re.sub(r"\{\+(.*?)\+\}", r"\1", re.sub(r"\[-(.*?)-\]", "", line))
+    as_old = re.sub(r"\[-(.*?)-\]", r"\1", re.sub(r"\{\+(.*?)\+\}", "", line))
+    assert (as_old, as_new) == (old, new)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_WORDS, _WORDS, _WORDS, _WORDS)
+def test_an_erratum_applies_exactly_once(head: str, before: str, tail: str, after: str) -> None:
+    published = head + before + tail
+    erratum = Erratum(dt.date(2026, 1, 1), "r", before, after, Span("x.md", 1))
+    corrected, failed = apply_errata(published, (erratum,))
+    if published.count(before) == 1:
+        assert (corrected, failed) == (head + after + tail, [])
+    else:
+        assert corrected == published and len(failed) == 1
