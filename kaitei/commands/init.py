@@ -74,6 +74,9 @@ def plan(target: Path, effective: dt.date) -> list[tuple[Path, str]]:
 
 def run(args: argparse.Namespace) -> int:
     target: Path = args.dir
+    if target.exists() and not target.is_dir():
+        print(f"kaitei init: error: {target} is a file, not a folder", file=sys.stderr)
+        return 2
     effective = as_of(args.as_of, "Asia/Tokyo")
     files = plan(target, effective)
     existing = [path for path, _ in files if path.exists()]

@@ -87,3 +87,8 @@ def test_the_repository_workflows_are_the_scaffold_installing_from_source() -> N
         ours = (ROOT / ".github/workflows" / name).read_text(encoding="utf-8")
         assert "pip install -r requirements.txt" in shipped
         assert ours == shipped.replace("pip install -r requirements.txt", "pip install -e .")
+
+
+def test_init_into_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "x").write_text("", encoding="utf-8")
+    assert init(tmp_path / "x") == 2
