@@ -8,8 +8,8 @@ escaped unless it comes from our own Markdown renderer, which refuses raw HTML.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, fields, is_dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -172,6 +172,16 @@ def _text(content: str) -> Token:
     return token
 
 
+def _fingerprint(node: Any) -> Hashable:
+    """A node's content without its source spans: equal for an unchanged article."""
+    if isinstance(node, tuple):
+        return tuple(_fingerprint(item) for item in node)
+    if is_dataclass(node):
+        parts = [_fingerprint(getattr(node, f.name)) for f in fields(node) if f.name != "span"]
+        return (type(node).__name__, *parts)
+    return node  # type: ignore[no-any-return]
+
+
 def row_spans(table: Table) -> list[tuple[Row, int]]:
     """Each row with the rowspan of its first cell: 0 for rows that continue the row above."""
     spans: list[tuple[Row, int]] = []
@@ -236,20 +246,22 @@ class Renderer:
         self.env.globals["row_spans"] = row_spans
         self.env.globals["article_html"] = self.article
         self._policy_modules: dict[str, Any] = {}
-        self._articles: dict[tuple[int, str], tuple[Article, Markup]] = {}
+        self._articles: dict[tuple[Hashable, str], str] = {}
 
     def catalogue(self, lang: str) -> Catalogue:
         return load_catalogue(lang)
 
     def article(self, article: Article, names: Mapping[str, str], prefix: str, lang: str) -> Markup:
-        """One article's HTML in its own language, rendered once per build and id prefix.
+        """One article's HTML in its own language, rendered once per build.
 
         The same article appears on the current page, its permalink and both bilingual
-        pages; Jinja macros are the slow part of a build, so their output is reused.
+        pages, and most articles do not change from one version to the next; Jinja macros
+        are the slow part of a build, so an article is rendered once per content and
+        language, without id prefix, and the prefix is put in afterwards.
         """
-        key = (id(article), prefix)
-        hit = self._articles.get(key)
-        if hit is None or hit[0] is not article:
+        key = (_fingerprint(article), lang)
+        html = self._articles.get(key)
+        if html is None:
             module: Any = self._policy_modules.get(lang)
             if module is None:
                 t = self.catalogue(lang)
@@ -257,9 +269,12 @@ class Renderer:
                     {"t": t, "date": t.date, "lang": lang}
                 )
                 self._policy_modules[lang] = module
-            hit = (article, Markup(module.article(article, names, prefix)))
-            self._articles[key] = hit
-        return hit[1]
+            html = self._articles[key] = str(module.article(article, names, ""))
+        if prefix:
+            # Safe: content text cannot produce these attribute openings (quotes in text are
+            # escaped), only our templates and our cross-reference links do.
+            html = html.replace(' id="', f' id="{prefix}').replace(' href="#', f' href="#{prefix}')
+        return Markup(html)
 
     def abs_url(self, url: str, from_url: str) -> str:
         """An absolute URL when the site URL is known (hreflang, sitemap), else a relative one."""
