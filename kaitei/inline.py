@@ -15,9 +15,9 @@ everything".
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal
 
 import diff_match_patch as dmp_module
@@ -44,36 +44,55 @@ class InlineEdit:
 
 # --- tokens -------------------------------------------------------------------------------
 
-_KANA = "\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f"
-_KANJI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆"
-# One alternative per character class; the regex engine does the scanning (this runs on every
-# changed piece, so a Python loop per character would dominate the diff's time).
-_TOKEN = re.compile(
-    "[\u3041-\u309f]+"  # a run of hiragana
-    "|[\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]+"  # a run of katakana, ー included
-    f"|[{_KANJI}]"  # each kanji on its own
-    "|\\s+"
-    f"|(?:(?![{_KANA}{_KANJI}])[\\w'’])+"  # Latin letters and digits, half or full width
-    "|.",  # anything else (punctuation) on its own
-    re.S,
-)
 _SEPARATOR = re.compile(r"[\s\W]", re.S)  # what may sit between two highlights that merge
+
+
+@cache
+def char_class(char: str) -> str:
+    """The token class of a character; "kanji" and "punct" tokens are one character long."""
+    if "\u3041" <= char <= "\u309f":
+        return "hiragana"
+    if "\u30a0" <= char <= "\u30ff" or "\u31f0" <= char <= "\u31ff" or "\uff66" <= char <= "\uff9f":
+        return "katakana"  # the prolonged sound mark ー included
+    if (
+        "\u4e00" <= char <= "\u9fff"
+        or "\u3400" <= char <= "\u4dbf"
+        or "\uf900" <= char <= "\ufaff"
+        or char in "々〆"
+    ):
+        return "kanji"
+    if char.isspace():
+        return "space"
+    if char.isalnum() or char in "_'’":
+        return "word"  # Latin letters and digits, half or full width
+    return "punct"
+
+
+_SINGLE = frozenset({"kanji", "punct"})
+
+
+def token_at(text: str, i: int) -> tuple[int, int]:
+    """The (start, end) of the token holding text[i]: found locally, without tokenizing all."""
+    kind = char_class(text[i])
+    if kind in _SINGLE:
+        return i, i + 1
+    start, end = i, i + 1
+    while start > 0 and char_class(text[start - 1]) == kind:
+        start -= 1
+    while end < len(text) and char_class(text[end]) == kind:
+        end += 1
+    return start, end
 
 
 def tokenize(text: str) -> list[tuple[int, int]]:
     """Split text into (start, end) tokens that a highlight must not cut."""
-    return [m.span() for m in _TOKEN.finditer(text)]
-
-
-class _Tokens:
-    """The tokens of a text, and which token a character belongs to."""
-
-    def __init__(self, text: str) -> None:
-        self.spans = tokenize(text)
-        self.starts = [start for start, _ in self.spans]
-
-    def of(self, i: int) -> int:
-        return bisect_right(self.starts, i) - 1
+    tokens = []
+    i = 0
+    while i < len(text):
+        start, end = token_at(text, i)
+        tokens.append((start, end))
+        i = end
+    return tokens
 
 
 # --- diff ---------------------------------------------------------------------------------
@@ -146,7 +165,6 @@ def diff_text(old: str, new: str) -> tuple[InlineEdit, ...]:
         return ()
     if not old or not new:
         return (InlineEdit(0, len(old), 0, len(new), old, new),)
-    old_tokens, new_tokens = _Tokens(old), _Tokens(new)
     runs: list[tuple[int, int, int]] = []  # equal runs: (old start, new start, length)
     i = j = 0
     for op, chunk in _char_diff(old, new):
@@ -159,15 +177,13 @@ def diff_text(old: str, new: str) -> tuple[InlineEdit, ...]:
             j += len(chunk)
     kept = []
     for a, b, length in runs:
-        start, end = _keep(a, b, length, old_tokens, new_tokens, len(old), len(new))
+        start, end = _keep(a, b, length, old, new)
         if end > start:
             kept.append((a + start, b + start, end - start))
     return _hunks(old, new, kept)
 
 
-def _keep(
-    a: int, b: int, length: int, old_tokens: _Tokens, new_tokens: _Tokens, n: int, m: int
-) -> tuple[int, int]:
+def _keep(a: int, b: int, length: int, old: str, new: str) -> tuple[int, int]:
     """The part [start, end) of an equal run left unmarked once highlights are widened.
 
     Every edge of an equal run touches an edit (diff-match-patch alternates equalities and
@@ -179,13 +195,14 @@ def _keep(
     moved = True
     while moved and start < end:
         moved = False
-        for tokens, base in ((old_tokens, a), (new_tokens, b)):
-            if base + start > 0 or start > 0:
-                first_start, first_end = tokens.spans[tokens.of(base + start)]
-                if first_start < base + start:
-                    start, moved = min(first_end - base, end), True
-            if start < end and (base + end < (n if tokens is old_tokens else m) or end < length):
-                last_start, last_end = tokens.spans[tokens.of(base + end - 1)]
+        for text, base in ((old, a), (new, b)):
+            if start >= end:
+                break
+            first_start, first_end = token_at(text, base + start)
+            if first_start < base + start:
+                start, moved = min(first_end - base, end), True
+            if start < end:
+                last_start, last_end = token_at(text, base + end - 1)
                 if last_end > base + end:
                     end, moved = max(last_start - base, start), True
     return start, end
