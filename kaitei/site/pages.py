@@ -8,7 +8,7 @@ the wrong `lang`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,7 @@ from .output import BuildContext, OutputFile, generator
 from .render import FAVICON, SCRIPT, STYLESHEET, LanguageLink, load_catalogue, theme_dir
 
 Alternates = tuple[tuple[str, str], ...]
+UrlOf = Callable[[str], str]  # a language → the same page's URL in that language
 
 
 def site_languages(site: Site) -> tuple[str, ...]:
@@ -72,7 +73,7 @@ def _upcoming(ctx: BuildContext, document: Document, lang: str) -> Upcoming | No
     return Upcoming(nxt.effective, urls.version(lang, document.id, nxt.id), diff_url)
 
 
-def _alternates(document: Document, version: Version | None, url_of: Any) -> Alternates:
+def _alternates(document: Document, version: Version | None, url_of: UrlOf) -> Alternates:
     """hreflang alternates: only languages that have the text, plus x-default."""
     langs = [
         lang
@@ -84,7 +85,7 @@ def _alternates(document: Document, version: Version | None, url_of: Any) -> Alt
 
 
 def _switcher(
-    document: Document, version: Version | None, lang: str, url_of: Any
+    document: Document, version: Version | None, lang: str, url_of: UrlOf
 ) -> tuple[LanguageLink, ...]:
     return tuple(
         LanguageLink(
@@ -98,7 +99,10 @@ def _switcher(
     )
 
 
-def _doc_links(document: Document, lang: str, version: Version, bilingual: bool) -> list[Any]:
+def _doc_links(
+    document: Document, lang: str, version: Version, bilingual: bool
+) -> list[tuple[str, str]]:
+    """(catalogue key, URL) of the document's other pages, for the version header."""
     links = [("current_version", urls.document(lang, document.id))]
     links.append(("permalink", urls.version(lang, document.id, version.id)))
     if bilingual:
@@ -185,7 +189,7 @@ def unavailable_page(
     version: Version,
     lang: str,
     url: str,
-    url_of: Any,
+    url_of: UrlOf,
     missing: str | None = None,
 ) -> OutputFile:
     """The page a reader finds where a translation is missing: says so, links to the others."""
