@@ -13,7 +13,7 @@ provision and （削る） opposite a removed one, unchanged articles reduced to
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -47,6 +47,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "redline": "{old} から {new} への改定。",
         "redline_marks": "挿入した文字は下線、削除した文字は取消線で示します。",
         "unchanged_in": "{langs} の版ではこの箇所は改定されていません。",
+        "moved_from": "{name}から移動",
         "articles": "{first}〜{last}",
     },
     "en": {
@@ -66,6 +67,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "redline": "Changes from {old} to {new}.",
         "redline_marks": "Inserted text is underlined; deleted text is struck through.",
         "unchanged_in": "This part did not change in the {langs} version.",
+        "moved_from": "moved from {name}",
         "articles": "{first} to {last}",
     },
 }
@@ -120,7 +122,7 @@ class RedlineBlock:
     lines: tuple[Line, ...]
     folded: bool = False
     folded_label: str = ""
-    children: tuple[RedlineBlock, ...] = field(default=())
+    note: str = ""  # moved from …; unchanged in another language
 
 
 # --- the two-column table ------------------------------------------------------------------
@@ -167,10 +169,20 @@ def _own_line(
         text = (Segment(side.text, "ins" if which == "new" else "del"),) if side.text else ()
     else:
         text = _marks(side.text, pair.edits, which)
-    note = ""
-    if pair.unchanged_in and which == "new":
-        note = w["unchanged_in"].format(langs=", ".join(pair.unchanged_in))
+    note = _note(pair, lang) if which == "new" else ""
     return (Line(pair.level, depth, _label(pair, side, which), text, note=note),)
+
+
+def _note(pair: Pair, lang: str) -> str:
+    """Where a moved unit came from; that another language did not change here."""
+    w = words(lang)
+    notes = []
+    if pair.kind == "moved" and pair.old is not None:
+        name = pair.old.label if pair.level == "article" and pair.old.label else None
+        notes.append(w["moved_from"].format(name=name or side_name(pair.old, pair.level, lang)))
+    if pair.unchanged_in:
+        notes.append(w["unchanged_in"].format(langs=", ".join(pair.unchanged_in)))
+    return " ".join(notes)
 
 
 def _side_lines(
@@ -236,7 +248,14 @@ def _block(pair: Pair, lang: str, layout: Layout) -> Block:
     w = words(lang)
     head = {
         which: (
-            (Line("article", 0, text=_heading(pair, which)),)
+            (
+                Line(
+                    "article",
+                    0,
+                    text=_heading(pair, which),
+                    note=_note(pair, lang) if which == "new" else "",
+                ),
+            )
             if (pair.new if which == "new" else pair.old) is not None
             else (Line("article", 0, placeholder=w["added" if which == "old" else "removed"]),)
         )
@@ -311,9 +330,7 @@ def _redline_label(pair: Pair) -> tuple[Segment, ...]:
 
 
 def _redline_lines(pair: Pair, lang: str, depth: int) -> Iterator[Line]:
-    note = ""
-    if pair.unchanged_in:
-        note = words(lang)["unchanged_in"].format(langs=", ".join(pair.unchanged_in))
+    note = _note(pair, lang)
     if _hidden_header(pair):
         return
     side = pair.new or pair.old
@@ -345,7 +362,9 @@ def redline_blocks(changes: ChangeSet) -> list[RedlineBlock]:
             lines = tuple(line for c in pair.children for line in _redline_lines(c, lang, 0))
             folded = pair.kind in ("unchanged", "renumbered")
             label = f"{w['omitted']} {name}" if pair.kind == "unchanged" else w["omitted"]
-            blocks.append(RedlineBlock(name, _redline_heading(pair), lines, folded, label))
+            heading = _redline_heading(pair)
+            note = _note(pair, lang)
+            blocks.append(RedlineBlock(name, heading, lines, folded, label, note))
         else:
             lines = tuple(_redline_lines(pair, lang, 0))
             folded = pair.kind == "unchanged" and pair.level != "preamble"

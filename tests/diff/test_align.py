@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kaitei.changeset import ChangeSet, Pair, changeset, changesets, diff_texts
+from kaitei.diffout.html import render_redline, render_table
 from kaitei.inline import apply_edits
 from kaitei.model import Document
 
@@ -218,3 +219,16 @@ def test_an_article_moved_elsewhere_is_moved(ja_pair: TextPair) -> None:
     assert [p.new.id for p in changes.pairs if p.level == "article" and p.new] == [
         "art-1", "art-2", "art-3", "art-4", "art-5",
     ]  # fmt: skip
+
+
+def test_the_table_says_where_a_moved_article_came_from(ja_pair: TextPair) -> None:
+    start, end = BASE.index("## 第2条"), BASE.index("## 第3条")
+    new = BASE[:start] + BASE[end:] + "\n" + BASE[start:end].replace("第2条", "第5条")
+    new = new.replace("## 第5条（準拠法）", "## 第4条（準拠法）").replace(
+        "## 第4条（免責）", "## 第3条（免責）"
+    )
+    new = new.replace("## 第3条（禁止事項）", "## 第2条（禁止事項）").replace(
+        "第3条に違反", "第2条に違反"
+    )
+    changes = _diff(ja_pair, BASE, new)
+    assert "第2条から移動" in render_table(changes) and "第2条から移動" in render_redline(changes)
