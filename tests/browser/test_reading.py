@@ -55,8 +55,8 @@ def test_language_switch_lands_on_the_same_article(
     # The language switcher: a navigation link to the other language's version.
     switch = page.locator(f'nav a[hreflang="{target}"]').first
     expect(switch).to_be_visible()
-    switch.click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        switch.click()
     path, landed = _path_and_fragment(page.url)
     assert path == "/" + start.replace(lang, target, 1), page.url
     assert landed == fragment, f"switching from #{fragment} landed on {page.url}"
@@ -113,8 +113,8 @@ def test_upcoming_version_has_a_banner_but_is_not_current(
     expect(page.locator("#art-12")).to_be_visible()
     expect(page.locator("#art-13")).to_have_count(0)
     link = banner.locator('a[href*="2020-10-01"]').first
-    link.click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        link.click()
     assert _path_and_fragment(page.url)[0] == f"/{lang}/privacy/2020-10-01/"
     expect(page.locator("#art-13")).to_be_visible()
     early_reader.assert_clean()
@@ -140,4 +140,40 @@ def test_bilingual_view_aligns_each_article_with_its_translation(reader: Reader,
         "[...document.querySelectorAll('.bi-col')].slice(0, 2).map(c => c.closest('[lang]').lang)"
     )
     assert sorted(langs) == ["en", "ja"], f"the two columns declare lang {langs}"
+    reader.assert_clean()
+
+
+def test_translation_says_the_original_prevails_and_links_to_it(reader: Reader) -> None:
+    page = reader.open("en/privacy/2017-08-23/")
+    note = page.locator(".notice-authoritative")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("Japanese")
+    with page.expect_navigation():
+        note.locator('a[hreflang="ja"]').first.click()
+    assert _path_and_fragment(page.url)[0] == "/ja/privacy/2017-08-23/"
+    assert page.locator("html").get_attribute("lang") == "ja"
+    # The authoritative text itself carries no such note.
+    expect(page.locator(".notice-authoritative")).to_have_count(0)
+    reader.assert_clean()
+
+
+def test_keyboard_reader_can_skip_to_the_text(reader: Reader) -> None:
+    page = reader.open("ja/privacy/")
+    page.keyboard.press("Tab")
+    focused = page.locator(":focus")
+    expect(focused).to_have_attribute("href", "#main")
+    expect(focused).to_be_visible()  # a skip link may hide until focused, not while focused
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#main$"))
+    assert page.evaluate("document.activeElement.id") == "main"
+    reader.assert_clean()
+
+
+def test_keyboard_language_switch_keeps_the_article(reader: Reader) -> None:
+    page = reader.open("en/privacy/#art-4-para-2")
+    page.locator('nav a[hreflang="ja"]').first.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert _path_and_fragment(page.url) == ("/ja/privacy/", "art-4-para-2"), page.url
+    expect(page.locator("#art-4-para-2")).to_be_in_viewport()
     reader.assert_clean()
