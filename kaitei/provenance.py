@@ -1,7 +1,8 @@
 """Who changed what and when: the git history of every content file, read in one pass.
 
-One `git log --reverse --name-status -M` over `content/` gives, for every file, each commit
-that touched it, following renames (a version folder renamed keeps its history). The legal
+One `git log --reverse --first-parent --name-status -M` over `content/` gives, for every file,
+each commit of the main line that changed it, following renames (a version folder renamed
+keeps its history). Merges count as one change dated when they were merged. The legal
 dates always come from front matter; these are the record of the edits behind them.
 
 A missing repository, a shallow clone or an empty repository is not an exception for the
@@ -281,8 +282,11 @@ def _read_history(root: Path, head: str) -> History:
         output = log(
             repo,
             "--reverse",
-            "--no-merges",
-            "--date-order",  # parents before children, so an add comes before its rename
+            # The history of the main line: a change merged from a branch counts from the
+            # merge, not from when it was written on the branch (an edit made before a
+            # publication and merged after it changed the published text).
+            "--first-parent",
+            "--diff-merges=first-parent",
             "--name-status",
             "-M",
             "HEAD",

@@ -330,3 +330,31 @@ def test_an_erratum_applies_exactly_once(head: str, before: str, tail: str, afte
         assert (corrected, failed) == (head + after + tail, [])
     else:
         assert corrected == published and len(failed) == 1
+
+
+def test_an_edit_written_before_publication_but_merged_after_it_is_an_edit(repo: Path) -> None:
+    assert main(["new", "privacy", "2027-01-01", "--root", str(repo)]) == 0
+    new_ja = repo / "content/privacy/2027-01-01/ja.md"
+    for lang in ("ja", "en"):
+        replace(
+            repo / f"content/privacy/2027-01-01/{lang}.md", "summary: # fill", "summary: S # fill"
+        )
+    replace(new_ja, "# announced: 2026-12-02", "announced: 2026-12-01")
+    replace(new_ja, "# change: notice", "change: editorial")
+    commit_all(repo, "Next version, announced on 1 December", date="2026-11-01T10:00:00+09:00")
+    git(repo, "checkout", "-q", "-b", "late-fix")
+    replace(new_ja, "保護実現", "保護")
+    commit_all(repo, "Written on 20 November", date="2026-11-20T10:00:00+09:00")
+    git(repo, "checkout", "-q", "main")
+    git(repo, "merge", "-q", "--no-ff", "-m", "Merged on 10 December", "late-fix",
+        date="2026-12-10T10:00:00+09:00")  # fmt: skip
+    found = [
+        d for d in problems(repo, dt.date(2026, 12, 15)) if d.path == str(new_ja.relative_to(repo))
+    ]
+    assert [d.code for d in found] == ["published-changed"]
+    assert "[-実現-]" in found[0].message
+    # Merged before the announcement, the same edit is part of what was published.
+    git(repo, "reset", "-q", "--hard", "HEAD^")
+    git(repo, "merge", "-q", "--no-ff", "-m", "Merged on 25 November", "late-fix",
+        date="2026-11-25T10:00:00+09:00")  # fmt: skip
+    assert problems(repo, dt.date(2026, 12, 15)) == []
