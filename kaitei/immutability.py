@@ -66,7 +66,8 @@ def apply_errata(
     text = published
     failed: list[tuple[Erratum, str]] = []
     for erratum in sorted(errata, key=lambda e: (e.date, e.span.line)):
-        count = text.count(erratum.before) if erratum.before else 0
+        # Overlapping occurrences count too: in 「ええええ」, 「えええ」 names two places.
+        count = len(re.findall(f"(?={re.escape(erratum.before)})", text)) if erratum.before else 0
         if count == 1:
             text = text.replace(erratum.before, erratum.after, 1)
         elif count == 0:
