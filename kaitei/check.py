@@ -8,6 +8,7 @@ this module adds what needs a whole version or a whole document. Later pipeline 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +48,17 @@ def register(check: CheckFn) -> CheckFn:
     return check
 
 
+# Later stages that contribute checks; imported on first use because they import this module.
+CHECK_MODULES = ("kaitei.classify", "kaitei.immutability")
+
+
+def _load_check_modules() -> None:
+    for name in CHECK_MODULES:
+        importlib.import_module(name)
+
+
 def check_site(root: Path, as_of: dt.date, strict: bool = False) -> tuple[Site, list[Diagnostic]]:
+    _load_check_modules()
     out = Collector()
     site = load_site(root, out)
     options = CheckOptions(root, as_of, strict)
