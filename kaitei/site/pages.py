@@ -117,6 +117,14 @@ class Link:
     url: str
 
 
+def _notice_banner(ctx: BuildContext, document: Document, lang: str) -> Any:
+    """The notice banner of a document's pages (issue: notices), or None."""
+    # Imported here: kaitei.site.notices imports this module.
+    from .notices import banner
+
+    return banner(document, lang, ctx.as_of)
+
+
 def _page(
     ctx: BuildContext,
     template: str,
@@ -176,6 +184,7 @@ def version_page(
         status=status,
         current=document.in_force(ctx.as_of),
         upcoming=_upcoming(ctx, document, lang) if status == "current" else None,
+        notice_banner=_notice_banner(ctx, document, lang),
         doc_links=_doc_links(document, lang, version, has_partner),
         authoritative_link=None
         if lang == authoritative
@@ -255,6 +264,7 @@ def bilingual_page(
         status=status,
         current=document.in_force(ctx.as_of),
         upcoming=_upcoming(ctx, document, lang) if status == "current" else None,
+        notice_banner=_notice_banner(ctx, document, lang),
         doc_links=_doc_links(document, lang, version, True),
         authoritative_link=None,
     )
@@ -322,6 +332,7 @@ def history_page(ctx: BuildContext, document: Document, lang: str) -> OutputFile
         document=document,
         entries=entries,
         authoritative=authoritative,
+        notice_banner=_notice_banner(ctx, document, lang),
     )
 
 
@@ -423,6 +434,7 @@ def not_in_force_page(ctx: BuildContext, document: Document, lang: str) -> Outpu
         message=t("no_version_in_force"),
         upcoming=_upcoming(ctx, document, lang),
         status="none",  # no version of its own: only the upcoming banner applies
+        notice_banner=_notice_banner(ctx, document, lang),
     )
 
 
