@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,36 @@ def test_actionlint(where: str, scaffolded: Path) -> None:
     files = sorted(str(p) for p in folder.glob("*.yml"))
     result = subprocess.run([binary, *files], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def schema_lint(files: list[Path]) -> subprocess.CompletedProcess[str]:
+    # check-jsonschema ships SchemaStore's GitHub-workflow schema: an offline structural lint
+    # that always runs, where actionlint (above) may be missing.
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows"]
+        + [str(f) for f in files],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("where", ["repository", "scaffold"])
+def test_workflows_match_the_github_schema(where: str, scaffolded: Path) -> None:
+    folder = WORKFLOWS if where == "repository" else scaffolded
+    files = sorted(folder.glob("*.yml"))
+    assert len(files) == 2
+    result = schema_lint(files)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_schema_lint_catches_a_broken_workflow(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    text = (WORKFLOWS / "check.yml").read_text(encoding="utf-8")
+    broken.write_text(text.replace("runs-on:", "run-on:", 1), encoding="utf-8")
+    result = schema_lint([broken])
+    assert result.returncode == 1
+    assert "broken.yml" in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("name", ["check.yml", "publish.yml"])
