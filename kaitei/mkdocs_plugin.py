@@ -12,6 +12,7 @@ in the document's time zone (kaitei.clock).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 from pathlib import Path
@@ -28,7 +29,7 @@ from .clock import ClockError
 from .diagnostics import KaiteiError
 from .load import content_dir
 from .site import urls
-from .site.build import AS_OF_ENV, collect, load_checked, resolve_as_of
+from .site.build import collect, load_checked, resolve_as_of
 from .site.output import OutputFile
 from .site.render import i18n_dir, theme_dir
 
@@ -36,7 +37,8 @@ log = logging.getLogger("mkdocs.plugins.kaitei")
 
 
 class KaiteiPluginConfig(Config):  # type: ignore[no-untyped-call]
-    as_of = c.Optional(c.Type(str))  # YYYY-MM-DD; $KAITEI_AS_OF wins
+    # YYYY-MM-DD (YAML reads an unquoted date as a date); $KAITEI_AS_OF wins.
+    as_of = c.Optional(c.Type((str, dt.date)))
     strict = c.Type(bool, default=False)  # warnings from `kaitei check` fail the build
 
 
@@ -57,7 +59,8 @@ class KaiteiPlugin(BasePlugin[KaiteiPluginConfig]):  # type: ignore[no-untyped-c
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         root = self._root(config)
         try:
-            as_of = resolve_as_of(root, os.environ.get(AS_OF_ENV) or self.config.as_of)
+            configured = str(self.config.as_of) if self.config.as_of else None
+            as_of = resolve_as_of(root, None, os.environ, configured)
             site, diagnostics = load_checked(root, as_of, self.config.strict or config.strict)
         except KaiteiError as error:
             raise PluginError("kaitei check found problems:\n\n" + str(error)) from None

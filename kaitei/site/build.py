@@ -59,6 +59,7 @@ class SiteConfig:
     root: Path
     site_dir: Path
     base_url: str
+    as_of: str | None = None  # the kaitei plugin's `as_of` option
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -86,7 +87,24 @@ def read_config(root: Path) -> SiteConfig:
         data = loaded if isinstance(loaded, dict) else {}
     site_dir = Path(str(data.get("site_dir") or DEFAULT_SITE_DIR))
     base_url = str(data.get("site_url") or "")
-    return SiteConfig(root, site_dir if site_dir.is_absolute() else root / site_dir, base_url)
+    options = _plugin_options(data.get("plugins"))
+    as_of = str(options["as_of"]) if options.get("as_of") else None
+    return SiteConfig(
+        root, site_dir if site_dir.is_absolute() else root / site_dir, base_url, as_of
+    )
+
+
+def _plugin_options(plugins: Any) -> Mapping[str, Any]:
+    """The options of `kaitei` in mkdocs.yml's `plugins` (a list, or a mapping)."""
+    entries: list[tuple[Any, Any]] = []
+    if isinstance(plugins, dict):
+        entries = list(plugins.items())
+    elif isinstance(plugins, list):
+        entries = [next(iter(e.items())) for e in plugins if isinstance(e, dict) and e]
+    for name, options in entries:
+        if name == "kaitei" and isinstance(options, dict):
+            return options
+    return {}
 
 
 def document_timezone(root: Path) -> str:
@@ -102,14 +120,20 @@ def document_timezone(root: Path) -> str:
 
 
 def resolve_as_of(
-    root: Path, arg: str | None = None, environ: Mapping[str, str] | None = None
+    root: Path,
+    arg: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    configured: str | None = None,
 ) -> dt.date:
-    """--as-of, else $KAITEI_AS_OF, else SOURCE_DATE_EPOCH or today in the document's zone."""
+    """--as-of, else $KAITEI_AS_OF, else the plugin's `as_of` option, else SOURCE_DATE_EPOCH
+    or today in the document's time zone."""
     env = os.environ if environ is None else environ
     if arg:
         return parse_date(arg)
     if env.get(AS_OF_ENV, "").strip():
         return parse_date(env[AS_OF_ENV].strip())
+    if configured:
+        return parse_date(configured)
     return clock_as_of(None, document_timezone(root), dict(env))
 
 
@@ -223,7 +247,7 @@ def build(
 ) -> BuildResult:
     """`kaitei build`: check, generate, write atomically."""
     config = read_config(root)
-    as_of = resolve_as_of(root, as_of_arg, environ)
+    as_of = resolve_as_of(root, as_of_arg, environ, config.as_of)
     site, diagnostics = load_checked(root, as_of, strict)
     outputs = collect(site, as_of, root, config.base_url)
     target = site_dir or config.site_dir

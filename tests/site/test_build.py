@@ -126,6 +126,10 @@ def test_strict_fails_on_warnings(repo: Path) -> None:
 def test_as_of_sources(repo: Path) -> None:
     assert resolve_as_of(repo, "2020-01-02", {}) == dt.date(2020, 1, 2)
     assert resolve_as_of(repo, None, {"KAITEI_AS_OF": "2020-03-04"}) == dt.date(2020, 3, 4)
+    assert resolve_as_of(repo, None, {}, "2020-05-06") == dt.date(2020, 5, 6)
+    assert resolve_as_of(repo, None, {"KAITEI_AS_OF": "2020-03-04"}, "2020-05-06") == dt.date(
+        2020, 3, 4
+    )
     # 2020-09-30T15:30Z is already 2020-10-01 in Tokyo, the document's zone.
     epoch = str(int(dt.datetime(2020, 9, 30, 15, 30, tzinfo=dt.UTC).timestamp()))
     assert resolve_as_of(repo, None, {"SOURCE_DATE_EPOCH": epoch}) == dt.date(2020, 10, 1)
@@ -179,3 +183,20 @@ def test_cli_build_writes_build_site(repo: Path, capsys: pytest.CaptureFixture[s
     assert "as of 2021-01-01" in capsys.readouterr().out
     assert (repo / "build/site/ja/privacy/index.html").is_file()
     assert main(["build", "--root", str(repo), "--as-of", "2021-13-01"]) == 2
+
+
+def test_the_plugin_option_as_of_is_read_by_both_shells(repo: Path, tmp_path: Path) -> None:
+    config = repo / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace(
+        "plugins:\n  - kaitei\n", "plugins:\n  - kaitei:\n      as_of: 2020-09-15\n"
+    )
+    assert "as_of: 2020-09-15" in text
+    config.write_text(text, encoding="utf-8")
+    result = build(repo, None, site_dir=tmp_path / "out-kaitei", environ={})
+    assert result.as_of == dt.date(2020, 9, 15)
+    env = {k: v for k, v in os.environ.items() if k not in ("KAITEI_AS_OF", "SOURCE_DATE_EPOCH")}
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp_path / "out-mkdocs")],
+        cwd=repo, env=env, check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    _same_trees(tmp_path / "out-kaitei", tmp_path / "out-mkdocs")
