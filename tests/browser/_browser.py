@@ -83,6 +83,9 @@ class Reader:
         return self.page
 
     def check_csp(self) -> None:
+        # Each document keeps its own record (a navigation starts a new one; Chromium also logs
+        # every violation as a console error, which the console watcher keeps across pages).
+        self.page.wait_for_load_state("load")
         for violation in self.page.evaluate("window.__kaiteiCsp || []"):
             self.problems.append(f"CSP violation on {self.page.url}: {violation}")
         self.page.evaluate("window.__kaiteiCsp = []")
