@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..integrity import version_record
 from ..model import Document, LanguageText, Site, Version
 from . import urls
 from .anchors import anchor_names
@@ -181,6 +182,7 @@ def version_page(
         text=text,
         meta=master.meta,
         names=anchor_names(text, load_catalogue(lang)),
+        record=version_record(ctx, document, version, text),
         status=status,
         current=document.in_force(ctx.as_of),
         upcoming=_upcoming(ctx, document, lang) if status == "current" else None,
@@ -314,6 +316,7 @@ def history_page(ctx: BuildContext, document: Document, lang: str) -> OutputFile
                 "first": previous is None,
                 "url": urls.version(lang, document.id, version.id),
                 "diffs": diffs,
+                "record": version_record(ctx, document, version, own or master),
             }
         )
 
