@@ -46,8 +46,14 @@ def _rel(word: str | None) -> str | None:
     return "-1" if ("前" in word or "preceding" in word) else "+1"
 
 
+# Every reference contains one of these; most texts contain none, and skip both scans.
+_HINTS = re.compile(r"第|前[条項]|次[条項]|Article|[Pp]aragraph|[Tt]he (?:preceding|following)")
+
+
 def find_refs(text: str) -> list[RawRef]:
     refs: list[RawRef] = []
+    if not _HINTS.search(text):
+        return refs
     for m in _JA.finditer(text):
         if m.start() > 0 and text[m.start() - 1] in _STATUTE_SUFFIX:
             continue
