@@ -177,3 +177,21 @@ def test_keyboard_language_switch_keeps_the_article(reader: Reader) -> None:
     assert _path_and_fragment(page.url) == ("/ja/privacy/", "art-4-para-2"), page.url
     expect(page.locator("#art-4-para-2")).to_be_in_viewport()
     reader.assert_clean()
+
+
+@pytest.mark.parametrize("path", ["ja/privacy/", "en/privacy/2017-08-23/"])
+def test_every_clause_has_its_own_anchor_link(reader: Reader, path: str) -> None:
+    page = reader.open(path)
+    # Clause ids as docs/format.md names them: art-4, art-4-2, art-4-para-2, …-item-3, …-row-3.
+    clause_ids = page.evaluate(
+        """() => [...document.querySelectorAll('main [id^="art-"]')].map(el => el.id)
+             .filter(id => /^art-\\d+(-\\d+)?(-(para|item|sub|row)-\\d+)*$/.test(id))"""
+    )
+    missing = page.evaluate(
+        "ids => ids.filter(id => !document.getElementById(id)"
+        ".querySelector(`a[href='#${CSS.escape(id)}']`))",
+        clause_ids,
+    )
+    assert len(clause_ids) >= 40, f"only {len(clause_ids)} clauses with ids on /{path}"
+    assert not missing, f"clauses without an anchor link to themselves: {missing[:20]}"
+    reader.assert_clean()
