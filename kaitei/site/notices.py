@@ -14,26 +14,21 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
-import yaml
-
 from ..classify import declared_level
 from ..clock import midnight
 from ..model import ChangeLevel, Document, FrontMatter, Site, Version
 from . import urls
 from .output import BuildContext, OutputFile, generator
 from .pages import site_languages
-from .render import Catalogue, LanguageLink, i18n_dir, load_catalogue
+from .render import Catalogue, LanguageLink, load_catalogue
 
 Phase = Literal["upcoming", "in-effect"]
 
 
 @cache
 def strings(lang: str) -> Catalogue:
-    """The notices' UI strings (kaitei/i18n/notices.<lang>.yml; English when missing)."""
-    path = i18n_dir() / f"notices.{lang}.yml"
-    if not path.is_file():
-        path = i18n_dir() / "notices.en.yml"
-    return Catalogue(lang, yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    """The notices' UI strings: the `notice_strings:` section of the language's one catalogue."""
+    return Catalogue(lang, load_catalogue(lang).strings["notice_strings"])
 
 
 def long_date(day: dt.date, lang: str) -> str:

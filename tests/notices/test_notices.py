@@ -139,8 +139,8 @@ def test_no_inline_script_or_style_in_templates() -> None:
 
 
 def test_catalogues_have_the_same_keys() -> None:
-    ja = yaml.safe_load((i18n_dir() / "notices.ja.yml").read_text(encoding="utf-8"))
-    en = yaml.safe_load((i18n_dir() / "notices.en.yml").read_text(encoding="utf-8"))
+    ja = yaml.safe_load((i18n_dir() / "ja.yml").read_text(encoding="utf-8"))["notice_strings"]
+    en = yaml.safe_load((i18n_dir() / "en.yml").read_text(encoding="utf-8"))["notice_strings"]
     assert set(ja) == set(en)
     used = set()
     for path in [
@@ -157,7 +157,7 @@ def test_catalogues_have_the_same_keys() -> None:
 
 
 def test_catalogues_have_the_keys_built_at_run_time() -> None:
-    en = yaml.safe_load((i18n_dir() / "notices.en.yml").read_text(encoding="utf-8"))
+    en = yaml.safe_load((i18n_dir() / "en.yml").read_text(encoding="utf-8"))["notice_strings"]
     built = {f"level_{level}" for level in ("editorial", "notice", "consent")}
     built |= {f"notice_todo_{level}" for level in ("notice", "consent")}
     built |= {
