@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import pytest
@@ -194,4 +195,20 @@ def test_every_clause_has_its_own_anchor_link(reader: Reader, path: str) -> None
     )
     assert len(clause_ids) >= 40, f"only {len(clause_ids)} clauses with ids on /{path}"
     assert not missing, f"clauses without an anchor link to themselves: {missing[:20]}"
+    reader.assert_clean()
+
+
+def test_missing_translation_says_so_in_english_and_links_to_the_original(
+    reader_for: Callable[..., Reader],
+) -> None:
+    reader = reader_for("partial_site")
+    page = reader.open("en/privacy/2017-08-23/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    expect(page.locator("h1").first).to_contain_text("Not available in English")
+    # Never the Japanese text under lang="en".
+    assert "第1条" not in page.locator("main").first.inner_text()
+    with page.expect_navigation():
+        page.locator('main a[hreflang="ja"]').first.click()
+    assert _path_and_fragment(page.url)[0] == "/ja/privacy/2017-08-23/"
+    expect(page.locator("#art-1")).to_be_visible()
     reader.assert_clean()
