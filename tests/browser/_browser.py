@@ -68,6 +68,25 @@ document.addEventListener('securitypolicyviolation', (e) => {
 """
 
 
+# For the focused element: is a focus indicator drawn, is it on screen and not covered
+# (WCAG 2.4.7 focus visible, 2.4.11 focus not obscured)? axe-core checks neither.
+FOCUS_STATE = """() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  const box = el.getBoundingClientRect();
+  const x = Math.min(Math.max(box.left + box.width / 2, 0), innerWidth - 1);
+  const y = Math.min(Math.max(box.top + box.height / 2, 0), innerHeight - 1);
+  const top = document.elementFromPoint(x, y);
+  return {
+    what: el.outerHTML.slice(0, 90),
+    indicator: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
+               || style.boxShadow !== 'none',
+    onScreen: box.width > 0 && box.height > 0 && box.bottom > 0 && box.top < innerHeight,
+    covered: !(top && (top === el || el.contains(top) || top.contains(el))),
+  };
+}"""
+
+
 @dataclass
 class Reader:
     """A browser tab that reads the site as a person would, and notes what went wrong."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._browser import Reader
+from ._browser import FOCUS_STATE, Reader
 
 
 def test_a_request_outside_127_0_0_1_is_blocked_and_reported(reader: Reader) -> None:
@@ -40,3 +40,16 @@ def test_axe_finds_a_violation_when_there_is_one(reader: Reader, axe_source: str
     page.evaluate("document.documentElement.removeAttribute('lang')")
     ids = {violation["id"] for violation in reader.axe(axe_source)}
     assert "html-has-lang" in ids
+
+
+def test_focus_check_sees_a_removed_focus_ring(reader: Reader) -> None:
+    page = reader.open("ja/privacy/")
+    # A constructed stylesheet (allowed under the CSP) that hides every focus indicator.
+    page.evaluate(
+        "const sheet = new CSSStyleSheet();"
+        "sheet.replaceSync('*:focus, *:focus-visible {outline: none !important;"
+        " box-shadow: none !important}');"
+        "document.adoptedStyleSheets = [sheet]"
+    )
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUS_STATE)["indicator"] is False

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from ._browser import Reader
+from ._browser import FOCUS_STATE, Reader
 
 OTHER = {"ja": "en", "en": "ja"}
 
@@ -211,4 +211,22 @@ def test_missing_translation_says_so_in_english_and_links_to_the_original(
         page.locator('main a[hreflang="ja"]').first.click()
     assert _path_and_fragment(page.url)[0] == "/ja/privacy/2017-08-23/"
     expect(page.locator("#art-1")).to_be_visible()
+    reader.assert_clean()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_keyboard_focus_is_visible_and_not_obscured(
+    reader_for: Callable[..., Reader], width: int
+) -> None:
+    reader = reader_for("site", width=width)
+    page = reader.open("ja/privacy/#art-3")
+    problems = []
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        state = page.evaluate(FOCUS_STATE)
+        if not (state["indicator"] and state["onScreen"]) or state["covered"]:
+            problems.append(state)
+    assert not problems, "focused elements a keyboard user cannot see:\n" + "\n".join(
+        map(str, problems)
+    )
     reader.assert_clean()
