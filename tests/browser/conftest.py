@@ -11,8 +11,11 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -63,6 +66,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 # --- the sites under test -------------------------------------------------------------------
 
 
+def copy_site(dest: Path) -> Path:
+    """The site files of the repository, copied to dest/repo; returns that folder."""
+    root = dest / "repo"
+    root.mkdir(parents=True)
+    for name in SITE_FILES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.is_file():
+            shutil.copyfile(source, root / name)
+    return root
+
+
 def build_site(dest: Path, as_of: str, edit: Any = None) -> Path:
     """Build a copy of the repository's site with `kaitei build`; return its build/site/.
 
@@ -70,14 +86,7 @@ def build_site(dest: Path, as_of: str, edit: Any = None) -> Path:
     mkdocs.yml refers to resolves as it does in the repository. `edit`, if given, is called
     with the copy's root before the build (e.g. to remove a translation).
     """
-    root = dest / "repo"
-    for name in SITE_FILES:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif source.is_file():
-            root.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, root / name)
+    root = copy_site(dest)
     if edit is not None:
         edit(root)
     command = [sys.executable, "-m", "kaitei.cli", "build", "--as-of", as_of]
@@ -178,6 +187,39 @@ def _link_the_act(root: Path) -> None:
 def linked_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The sample site with one outside link in the Japanese 2020 text."""
     yield from _served(tmp_path_factory, "linked", AS_OF, _link_the_act)
+
+
+@pytest.fixture
+def live_site(tmp_path: Path) -> Iterator[Server]:
+    """`kaitei serve` on a copy of the site (function scope: its test edits the content)."""
+    root = copy_site(tmp_path)
+    with socket.socket() as probe:  # a free port: with port 0 we could not know where it listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "kaitei.cli", "serve", "--as-of", AS_OF]
+    command += ["--dev-addr", f"127.0.0.1:{port}"]
+    process = subprocess.Popen(
+        command, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    server = Server(root, base=f"http://127.0.0.1:{port}/")
+    try:
+        deadline = time.monotonic() + 60
+        while not _responds(server.url("ja/privacy/")):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"`kaitei serve` did not come up in {root}", pytrace=False)
+            time.sleep(0.1)
+        yield server
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _responds(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
 
 
 @pytest.fixture
