@@ -11,7 +11,6 @@ import yaml
 from .diagnostics import Collector
 from .model import CHANGE_LEVELS, ChangeLevel, DocumentSettings, Erratum, FrontMatter, Rule, Span
 
-
 # libyaml's composer when present (several times faster); values are then built from the nodes.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
