@@ -193,6 +193,24 @@ def units(lt: LanguageText) -> dict[str, tuple[Unit, ...]]:
     }  # fmt: skip
 
 
+class UnitCache:
+    """The units of each language text, for the diffs of one build or one check.
+
+    A version is diffed against its predecessor, its successor and the version in force, and
+    flattening a text into units was a third of a diff. Keyed by the text object, which the
+    entry holds so that its id is not reused; the owner drops the cache after its run.
+    """
+
+    def __init__(self) -> None:
+        self._units: dict[int, tuple[LanguageText, dict[str, tuple[Unit, ...]]]] = {}
+
+    def __call__(self, lt: LanguageText) -> dict[str, tuple[Unit, ...]]:
+        entry = self._units.get(id(lt))
+        if entry is None or entry[0] is not lt:
+            entry = self._units[id(lt)] = (lt, units(lt))
+        return entry[1]
+
+
 # --- similarity ----------------------------------------------------------------------------
 
 
@@ -507,10 +525,13 @@ def _reading_order(
     return [m for _, m in sorted(zip(keys, matches, strict=True), key=lambda x: x[0])]
 
 
-def align_texts(old: LanguageText, new: LanguageText) -> tuple[Match, ...]:
+def align_texts(
+    old: LanguageText, new: LanguageText, unit_cache: UnitCache | None = None
+) -> tuple[Match, ...]:
     """Align two language texts: title, preamble, articles and closing lines, in that order."""
     sim = _Similarity()
-    old_units, new_units = units(old), units(new)
+    units_of = unit_cache or units
+    old_units, new_units = units_of(old), units_of(new)
     matches: list[Match] = []
     for group in ("title", "preamble", "articles", "closing"):
         matches += align(old_units[group], new_units[group], sim)

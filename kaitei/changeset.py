@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from .align import Level, Match, Unit, align_texts
+from .align import Level, Match, Unit, UnitCache, align_texts
 from .inline import InlineEdit, diff_text
 from .model import CrossRef, Document, LanguageText, Span
 
@@ -179,10 +179,15 @@ def _pair(match: Match, anchors: dict[str, str]) -> Pair:
 
 
 def diff_texts(
-    doc: str, old: LanguageText, new: LanguageText, old_version: str, new_version: str
+    doc: str,
+    old: LanguageText,
+    new: LanguageText,
+    old_version: str,
+    new_version: str,
+    unit_cache: UnitCache | None = None,
 ) -> ChangeSet:
     """The ChangeSet of two language texts (no cross-language flags)."""
-    matches = align_texts(old, new)
+    matches = align_texts(old, new, unit_cache)
     anchors = _anchor_map(matches)
     pairs = tuple(_pair(m, anchors) for m in matches)
     return ChangeSet(doc, new.lang, old_version, new_version, pairs)
@@ -216,6 +221,10 @@ def _flag(pair: Pair, others: dict[str, dict[tuple[str, str], Pair]]) -> Pair:
             for lang, table in sorted(others.items())
             if (other := table.get(pair.key)) is not None and not _changed_below(other)
         )
+    if unchanged_in == pair.unchanged_in and all(
+        a is b for a, b in zip(children, pair.children, strict=True)
+    ):
+        return pair  # nothing to flag here or below (most pairs): no copy
     return replace(pair, children=children, unchanged_in=unchanged_in)
 
 
@@ -223,12 +232,15 @@ def _changed_below(pair: Pair) -> bool:
     return any(_changed_here(p) for p in pair.walk())
 
 
-def changesets(doc: Document, old_version: str, new_version: str) -> dict[str, ChangeSet]:
+def changesets(
+    doc: Document, old_version: str, new_version: str, unit_cache: UnitCache | None = None
+) -> dict[str, ChangeSet]:
     """The ChangeSet of every language both versions have, each diffed once.
 
     A unit whose wording changed in one language while its counterpart (same anchors) did
     not change in another language of the same two versions is flagged in
     `Pair.unchanged_in`: a translation that was not updated, or a translation-only edit.
+    `unit_cache` shares the texts' units between the diffs of one build.
     """
     raw: dict[str, ChangeSet] = {}
     for lang in doc.settings.languages:
@@ -236,7 +248,7 @@ def changesets(doc: Document, old_version: str, new_version: str) -> dict[str, C
             old_t, new_t = _texts(doc, old_version, new_version, lang)
         except UnknownVersion:
             continue  # a missing translation is reported by `kaitei check`, not here
-        raw[lang] = diff_texts(doc.id, old_t, new_t, old_version, new_version)
+        raw[lang] = diff_texts(doc.id, old_t, new_t, old_version, new_version, unit_cache)
     tables = {lang: {p.key: p for p in result.walk()} for lang, result in raw.items()}
     flagged = {}
     for lang, result in raw.items():

@@ -1,8 +1,10 @@
 """The HTML of the 新旧対照表 (two columns) and of the redline (one column), as fragments.
 
 The page layout belongs to the site; these functions return the fragments its "diff.html"
-includes. Templates live in kaitei/theme/partials/ (autoescaped); this module only builds
-their view model: lines of (marked?, text) segments, so no HTML is assembled by hand.
+includes. The fragments' shell (caption, header, blocks, <details>) is a template in
+kaitei/theme/partials/; the lines inside the blocks, which are most of a diff page, are
+written here (`lines_html`, every text escaped): as Jinja macros they were most of the build.
+The view model stays in dataclasses (lines of (marked?, text) segments).
 
 The table follows the Japanese drafting custom: new text in the left column by default
 (document.yml `diff_layout`), changed words underlined on both sides, （新設） opposite a new
@@ -12,14 +14,15 @@ provision and （削る） opposite a removed one, unchanged articles reduced to
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from ..changeset import ChangeSet, Pair, Side
 from ..inline import InlineEdit, redline_segments, side_segments
@@ -271,30 +274,29 @@ def _block(pair: Pair, lang: str, layout: Layout) -> Block:
     return Block(pair.kind, name, (heading_row, *body))
 
 
-def _unchanged_run(run: Sequence[Pair], lang: str, layout: Layout) -> Block:
+def _unchanged_run(run: Sequence[BlockHTML], lang: str) -> BlockHTML:
     w = words(lang)
-    blocks = [_block(p, lang, layout) for p in run]
-    rows = tuple(row for b in blocks for row in b.rows)
-    first, last = blocks[0].name, blocks[-1].name
-    span = first if len(blocks) == 1 else w["articles"].format(first=first, last=last)
-    return Block("unchanged", span, (), rows, f"{w['omitted']} {span}")
+    first, last = run[0].name, run[-1].name
+    span = first if len(run) == 1 else w["articles"].format(first=first, last=last)
+    rows = Markup("".join(b.rows for b in run))
+    return BlockHTML("unchanged", span, Markup(), rows or None, f"{w['omitted']} {span}")
 
 
-def table_blocks(changes: ChangeSet, layout: Layout) -> list[Block]:
-    """The table's view model: changed provisions in full, unchanged runs folded."""
-    blocks: list[Block] = []
-    run: list[Pair] = []
-    for pair in changes.pairs:
+def table_blocks(changes: ChangeSet, blocks: Sequence[BlockHTML]) -> list[BlockHTML]:
+    """The table: changed provisions in full, unchanged runs folded (`blocks`: one a pair)."""
+    grouped: list[BlockHTML] = []
+    run: list[BlockHTML] = []
+    for pair, block in zip(changes.pairs, blocks, strict=True):
         if pair.kind == "unchanged" and pair.level in ("article", "title", "closing"):
-            run.append(pair)
+            run.append(block)
             continue
         if run:
-            blocks.append(_unchanged_run(run, changes.lang, layout))
+            grouped.append(_unchanged_run(run, changes.lang))
             run = []
-        blocks.append(_block(pair, changes.lang, layout))
+        grouped.append(block)
     if run:
-        blocks.append(_unchanged_run(run, changes.lang, layout))
-    return blocks
+        grouped.append(_unchanged_run(run, changes.lang))
+    return grouped
 
 
 # --- the redline ---------------------------------------------------------------------------
@@ -352,24 +354,141 @@ def _redline_heading(pair: Pair) -> tuple[Segment, ...]:
     )
 
 
-def redline_blocks(changes: ChangeSet) -> list[RedlineBlock]:
-    lang = changes.lang
+def redline_block(pair: Pair, lang: str) -> RedlineBlock:
+    """One top-level pair in the redline: articles folded when unchanged or only renumbered."""
     w = words(lang)
-    blocks: list[RedlineBlock] = []
-    for pair in changes.pairs:
-        name = side_name(pair.new or pair.old, pair.level, lang)  # type: ignore[arg-type]
-        if pair.level == "article":
-            lines = tuple(line for c in pair.children for line in _redline_lines(c, lang, 0))
-            folded = pair.kind in ("unchanged", "renumbered")
-            label = f"{w['omitted']} {name}" if pair.kind == "unchanged" else w["omitted"]
-            heading = _redline_heading(pair)
-            note = _note(pair, lang)
-            blocks.append(RedlineBlock(name, heading, lines, folded, label, note))
+    name = side_name(pair.new or pair.old, pair.level, lang)  # type: ignore[arg-type]
+    if pair.level == "article":
+        lines = tuple(line for c in pair.children for line in _redline_lines(c, lang, 0))
+        folded = pair.kind in ("unchanged", "renumbered")
+        label = f"{w['omitted']} {name}" if pair.kind == "unchanged" else w["omitted"]
+        heading = _redline_heading(pair)
+        note = _note(pair, lang)
+        return RedlineBlock(name, heading, lines, folded, label, note)
+    lines = tuple(_redline_lines(pair, lang, 0))
+    folded = pair.kind == "unchanged" and pair.level != "preamble"
+    return RedlineBlock(name, (), lines, folded, f"{w['omitted']} {name}")
+
+
+# --- HTML of the lines ---------------------------------------------------------------------
+
+
+@cache
+def _mark_tags(lang: str) -> tuple[str, str, str, str]:
+    """Openings and closings of <ins> and <del>, with the words a screen reader announces."""
+    w = {key: escape(value) for key, value in words(lang).items()}
+    return (
+        f'<ins class="kt-mark"><span class="kt-vh">[{w["ins_start"]}]</span>',
+        f'<span class="kt-vh">[{w["ins_end"]}]</span></ins>',
+        f'<del class="kt-mark"><span class="kt-vh">[{w["del_start"]}]</span>',
+        f'<span class="kt-vh">[{w["del_end"]}]</span></del>',
+    )
+
+
+def segments_html(segments: Sequence[Segment], lang: str) -> str:
+    """Marked segments as <ins>/<del>, the rest as plain (escaped) text."""
+    ins_open, ins_close, del_open, del_close = _mark_tags(lang)
+    out = []
+    for s in segments:
+        if s.mark == "ins":
+            out.append(f"{ins_open}{escape(s.text)}{ins_close}")
+        elif s.mark == "del":
+            out.append(f"{del_open}{escape(s.text)}{del_close}")
         else:
-            lines = tuple(_redline_lines(pair, lang, 0))
-            folded = pair.kind == "unchanged" and pair.level != "preamble"
-            blocks.append(RedlineBlock(name, (), lines, folded, f"{w['omitted']} {name}"))
-    return blocks
+            out.append(escape(s.text))
+    return "".join(out)
+
+
+def lines_html(lines: Sequence[Line], lang: str) -> str:
+    """Lines as <div>s: a cell of the table, or the body of a redline block."""
+    out = []
+    for line in lines:
+        out.append(f'<div class="kt-line kt-{escape(line.level)} kt-depth-{min(line.depth, 6)}">')
+        if line.placeholder:
+            out.append(f'<span class="kt-placeholder">{escape(line.placeholder)}</span>')
+        else:
+            if line.label:
+                out.append(f'<span class="kt-label">{segments_html(line.label, lang)}</span> ')
+            out.append(f'<span class="kt-text">{segments_html(line.text, lang)}</span>')
+            if line.note:
+                out.append(f' <span class="kt-note">※ {escape(line.note)}</span>')
+        out.append("</div>\n")
+    return "".join(out)
+
+
+def rows_html(rows: Sequence[Row], lang: str) -> Markup:
+    """Table rows, one <tr> a line."""
+    return Markup(
+        "".join(
+            ('<tr class="kt-heading-row">' if row.heading else "<tr>")
+            + f"<td>{lines_html(row.left, lang)}</td><td>{lines_html(row.right, lang)}</td></tr>\n"
+            for row in rows
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BlockHTML:
+    """A block of the table as partials/diff_table.html shows it, its rows written out."""
+
+    kind: str
+    name: str
+    rows: Markup
+    folded: Markup | None = None  # rows behind （略）
+    folded_label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RedlineBlockHTML:
+    """A block of the redline as partials/diff_redline.html shows it."""
+
+    heading: Markup | None
+    lines: Markup
+    folded: bool
+    folded_label: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class FragmentCache:
+    """The HTML of top-level pairs by content, for the diff pages of one build.
+
+    An article that did not change is folded into every diff page of its document, identical
+    from one page to the next, and writing it out was most of a build: each top-level pair is
+    written once per content, language and layout. `key` is the pair's content without its
+    source spans (the site gives `kaitei.site.render.fingerprint`, the key of its own
+    per-build article cache). The owner keeps it for one build only.
+    """
+
+    key: Callable[[Pair], Hashable]
+    blocks: dict[Hashable, tuple[BlockHTML, RedlineBlockHTML]] = field(default_factory=dict)
+
+
+def _block_html(pair: Pair, lang: str, layout: Layout) -> BlockHTML:
+    b = _block(pair, lang, layout)
+    folded = rows_html(b.folded, lang) if b.folded else None
+    return BlockHTML(b.kind, b.name, rows_html(b.rows, lang), folded, b.folded_label)
+
+
+def _redline_block_html(pair: Pair, lang: str) -> RedlineBlockHTML:
+    b = redline_block(pair, lang)
+    heading = Markup(segments_html(b.heading, lang)) if b.heading else None
+    lines = Markup(lines_html(b.lines, lang))
+    return RedlineBlockHTML(heading, lines, b.folded, b.folded_label, b.note)
+
+
+def _fragments(
+    pair: Pair, lang: str, layout: Layout, cache: FragmentCache
+) -> tuple[BlockHTML, RedlineBlockHTML]:
+    # One key for both fragments: the fingerprint is the costly part of a cache hit.
+    key = (cache.key(pair), lang, layout)
+    found = cache.blocks.get(key)
+    if found is None:
+        found = cache.blocks[key] = (
+            _block_html(pair, lang, layout),
+            _redline_block_html(pair, lang),
+        )
+    return found
 
 
 # --- rendering -----------------------------------------------------------------------------
@@ -406,8 +525,12 @@ def _headers(changes: ChangeSet, layout: Layout) -> tuple[str, str]:
     return (new, old) if layout == "new-left" else (old, new)
 
 
-def table_context(changes: ChangeSet, layout: Layout = "new-left") -> dict[str, Any]:
+def table_context(
+    changes: ChangeSet, layout: Layout = "new-left", blocks: Sequence[BlockHTML] | None = None
+) -> dict[str, Any]:
     """What partials/diff_table.html needs (names prefixed: the page includes both partials)."""
+    if blocks is None:
+        blocks = [_block_html(pair, changes.lang, layout) for pair in changes.pairs]
     w = words(changes.lang)
     return {
         "diff_lang": changes.lang,
@@ -415,18 +538,35 @@ def table_context(changes: ChangeSet, layout: Layout = "new-left") -> dict[str, 
         "diff_caption": w["caption"].format(old=changes.old_version, new=changes.new_version),
         "diff_headers": _headers(changes, layout),
         "diff_layout": layout,
-        "diff_table_blocks": table_blocks(changes, layout),
+        "diff_table_blocks": table_blocks(changes, blocks),
     }
 
 
-def redline_context(changes: ChangeSet) -> dict[str, Any]:
+def redline_context(
+    changes: ChangeSet, blocks: Sequence[RedlineBlockHTML] | None = None
+) -> dict[str, Any]:
     """What partials/diff_redline.html needs."""
+    if blocks is None:
+        blocks = [_redline_block_html(pair, changes.lang) for pair in changes.pairs]
     w = words(changes.lang)
     return {
         "diff_lang": changes.lang,
         "diff_words": w,
         "redline_intro": w["redline"].format(old=changes.old_version, new=changes.new_version),
-        "diff_redline_blocks": redline_blocks(changes),
+        "diff_redline_blocks": list(blocks),
+    }
+
+
+def diff_context(
+    changes: ChangeSet, layout: Layout, cache: FragmentCache | None = None
+) -> dict[str, Any]:
+    """What both partials need, each top-level pair written once per `cache`."""
+    if cache is None:
+        return {**table_context(changes, layout), **redline_context(changes)}
+    fragments = [_fragments(pair, changes.lang, layout, cache) for pair in changes.pairs]
+    return {
+        **table_context(changes, layout, [table for table, _ in fragments]),
+        **redline_context(changes, [redline for _, redline in fragments]),
     }
 
 

@@ -3,24 +3,27 @@
 One page per pair of `pages.diff_pairs` (each version against its predecessor and against the
 version in force: the pairs the history page and the banners link to) in every language of
 the document. Each ChangeSet is kept in `ctx.cache["changesets"]` so that later stages
-(notices, classification) reuse it instead of diffing again.
+(notices, classification) reuse it instead of diffing again, and the HTML of each top-level
+pair in `ctx.cache["diff_fragments"]`: most articles are the same on every page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
+from ..align import UnitCache
 from ..changeset import ChangeSet
 from ..changeset import changesets as changeset_all
-from ..diffout.html import redline_context, table_context
+from ..diffout.html import FragmentCache, diff_context
 from ..model import Document
 from . import urls
 from .output import BuildContext, OutputFile, generator
 from .pages import diff_pairs, unavailable_page
-from .render import LanguageLink, load_catalogue
+from .render import LanguageLink, fingerprint, load_catalogue
 
 CACHE_KEY = "changesets"
+FRAGMENTS_KEY = "diff_fragments"
+UNITS_KEY = "diff_units"
 
 
 def changesets(ctx: BuildContext) -> dict[tuple[str, str, str, str], ChangeSet]:
@@ -36,9 +39,16 @@ def cached_changeset(
     table = changesets(ctx)
     if key not in table:
         # Every language at once: the cross-language flags need them all anyway.
-        for other, changes in changeset_all(document, old, new).items():
+        units: UnitCache = ctx.cache.setdefault(UNITS_KEY, UnitCache())
+        for other, changes in changeset_all(document, old, new, units).items():
             table[(document.id, old, new, other)] = changes
     return table[key]
+
+
+def fragments(ctx: BuildContext) -> FragmentCache:
+    """The build's rendered diff fragments, keyed like the renderer's article cache."""
+    cache: FragmentCache = ctx.cache.setdefault(FRAGMENTS_KEY, FragmentCache(fingerprint))
+    return cache
 
 
 def _both(document: Document, old: str, new: str, lang: str) -> bool:
@@ -74,10 +84,7 @@ def diff_page(ctx: BuildContext, document: Document, old: str, new: str, lang: s
     )
     changes = cached_changeset(ctx, document, old, new, lang)
     t = load_catalogue(lang)
-    context: dict[str, Any] = {
-        **table_context(changes, document.settings.diff_layout),
-        **redline_context(changes),
-    }
+    context = diff_context(changes, document.settings.diff_layout, fragments(ctx))
     content = ctx.renderer.page(
         "diff.html",
         url,

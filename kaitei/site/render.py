@@ -172,14 +172,40 @@ def _text(content: str) -> Token:
     return token
 
 
-def _fingerprint(node: Any) -> Hashable:
-    """A node's content without its source spans: equal for an unchanged article."""
+# Per class, not per build (classes do not change while kaitei runs): fields() on every node
+# was most of the fingerprint's cost.
+_CONTENT_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _content_fields(cls: type) -> tuple[str, ...] | None:
+    """A dataclass's field names except its source span; None for other types."""
+    if cls not in _CONTENT_FIELDS:
+        names = (
+            tuple(f.name for f in fields(cls) if f.name != "span") if is_dataclass(cls) else None
+        )
+        _CONTENT_FIELDS[cls] = names
+    return _CONTENT_FIELDS[cls]
+
+
+# Leaves of the model: their own fingerprint, tested inline (most nodes are leaves).
+_ATOMS = frozenset({str, int, bool, float, type(None)})
+
+
+def fingerprint(node: Any) -> Hashable:
+    """A node's content without its source spans: equal for an unchanged article.
+
+    The key of the per-build caches of rendered HTML (articles here, diff fragments in
+    kaitei.site.diffpages), so it must cover everything the HTML depends on.
+    """
     if isinstance(node, tuple):
-        return tuple(_fingerprint(item) for item in node)
-    if is_dataclass(node):
-        parts = [_fingerprint(getattr(node, f.name)) for f in fields(node) if f.name != "span"]
-        return (type(node).__name__, *parts)
-    return node  # type: ignore[no-any-return]
+        return tuple([i if type(i) in _ATOMS else fingerprint(i) for i in node])
+    names = _content_fields(type(node))
+    if names is None:
+        return node  # type: ignore[no-any-return]
+    return (
+        type(node).__name__,
+        *[v if type(v := getattr(node, n)) in _ATOMS else fingerprint(v) for n in names],
+    )
 
 
 def row_spans(table: Table) -> list[tuple[Row, int]]:
@@ -259,7 +285,7 @@ class Renderer:
         are the slow part of a build, so an article is rendered once per content and
         language, without id prefix, and the prefix is put in afterwards.
         """
-        key = (_fingerprint(article), lang)
+        key = (fingerprint(article), lang)
         html = self._articles.get(key)
         if html is None:
             module: Any = self._policy_modules.get(lang)

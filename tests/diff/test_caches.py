@@ -1,0 +1,68 @@
+"""The per-build caches of the diff pages: a cached result is the uncached one, byte for byte."""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import pairwise
+from pathlib import Path
+
+from kaitei.align import UnitCache
+from kaitei.changeset import changeset, changesets
+from kaitei.diffout.html import FragmentCache, diff_context
+from kaitei.model import Document, Site
+from kaitei.site.diffpages import FRAGMENTS_KEY, UNITS_KEY, diff_pages
+from kaitei.site.output import BuildContext
+from kaitei.site.render import Renderer, fingerprint
+
+from .conftest import write_document
+
+OLD, NEW = "2017-08-23", "2020-10-01"
+
+
+def _context(site: Site) -> BuildContext:
+    as_of = dt.date(2026, 1, 1)
+    return BuildContext(site, as_of, "", "", Renderer("", as_of, {"notices": False}))
+
+
+def test_cached_fragments_give_the_uncached_context(sample: Document) -> None:
+    cache = FragmentCache(fingerprint)
+    for lang in ("ja", "en"):
+        changes = changeset(sample, OLD, NEW, lang)
+        for layout in ("new-left", "old-left"):
+            uncached = diff_context(changes, layout)
+            assert diff_context(changes, layout, cache) == uncached  # filled
+            assert diff_context(changes, layout, cache) == uncached  # every pair a hit
+
+
+def test_diff_pages_from_a_full_cache_are_the_same_bytes(sample_site: Site) -> None:
+    ctx = _context(sample_site)
+    first = [(f.url, f.content) for f in diff_pages(ctx)]
+    assert ctx.cache[FRAGMENTS_KEY].blocks and ctx.cache[UNITS_KEY]
+    assert [(f.url, f.content) for f in diff_pages(ctx)] == first
+    assert [(f.url, f.content) for f in diff_pages(_context(sample_site))] == first
+
+
+def test_an_unchanged_article_is_written_once_for_all_pages(tmp_path: Path) -> None:
+    article = "## 第1条（目的）\n\n変わらない条文。\n\n"
+    document = write_document(
+        tmp_path,
+        {
+            "2020-01-01": {"ja": "# 規程\n\n" + article + "## 第2条（定義）\n\n一つ目。\n"},
+            "2021-01-01": {"ja": "# 規程\n\n" + article + "## 第2条（定義）\n\n二つ目。\n"},
+            "2022-01-01": {"ja": "# 規程\n\n" + article + "## 第2条（定義）\n\n三つ目。\n"},
+        },
+    )
+    cache = FragmentCache(fingerprint)
+    versions = [v.id for v in document.versions]
+    for old, new in pairwise(versions):
+        diff_context(changeset(document, old, new, "ja"), "new-left", cache)
+    # The title and 第1条 are the same pairs in both diffs; 第2条 differs each time.
+    assert len(cache.blocks) == 4
+
+
+def test_units_from_the_cache_give_the_same_changesets(sample: Document) -> None:
+    units = UnitCache()
+    expected = changesets(sample, OLD, NEW)
+    assert changesets(sample, OLD, NEW, units) == expected
+    assert changesets(sample, OLD, NEW, units) == expected  # units of both texts reused
+    assert changesets(sample, NEW, NEW, units) == changesets(sample, NEW, NEW)
