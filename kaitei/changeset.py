@@ -149,7 +149,7 @@ def _edits(old: Unit, new: Unit, anchors: dict[str, str]) -> tuple[InlineEdit, .
 
 
 def _pair(match: Match, anchors: dict[str, str]) -> Pair:
-    children = tuple(_pair(child, anchors) for child in match.children)
+    children = tuple([_pair(child, anchors) for child in match.children])
     old, new = match.old, match.new
     if old is None or new is None:
         unit = old or new
@@ -157,17 +157,19 @@ def _pair(match: Match, anchors: dict[str, str]) -> Pair:
         kind: Kind = "added" if old is None else "removed"
         return Pair(unit.level, kind, _side(old) if old else None, _side(new) if new else None,
                     children=children)  # fmt: skip
-    edits = _edits(old, new, anchors)
-    heading_edits = diff_text(old.heading, new.heading)
+    # Most units of a diff did not change: equal strings skip the call that would say so.
+    edits = _edits(old, new, anchors) if old.text != new.text else ()
+    heading_edits = diff_text(old.heading, new.heading) if old.heading != new.heading else ()
     number_changed = old.number != new.number
     wording = any(not e.consequential for e in edits) or old.title != new.title
     if old.deleted != new.deleted:
         wording = True
+    kinds = {c.kind for c in children}
     if match.moved:
         kind = "moved"
-    elif wording or any(c.kind not in ("unchanged", "renumbered") for c in children):
+    elif wording or not kinds <= {"unchanged", "renumbered"}:
         kind = "changed"
-    elif number_changed or edits or any(c.kind == "renumbered" for c in children):
+    elif number_changed or edits or "renumbered" in kinds:
         # Only numbers differ: this unit's, its references' or its children's.
         kind = "renumbered"
     else:
