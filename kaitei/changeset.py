@@ -14,6 +14,7 @@ one and says how it changed:
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -161,9 +162,11 @@ def _pair(match: Match, anchors: dict[str, str]) -> Pair:
     edits = _edits(old, new, anchors) if old.text != new.text else ()
     heading_edits = diff_text(old.heading, new.heading) if old.heading != new.heading else ()
     number_changed = old.number != new.number
-    wording = any(not e.consequential for e in edits) or old.title != new.title
-    if old.deleted != new.deleted:
-        wording = True
+    wording = (
+        old.title != new.title
+        or old.deleted != new.deleted
+        or (edits != () and any(not e.consequential for e in edits))
+    )
     kinds = {c.kind for c in children}
     if match.moved:
         kind = "moved"
@@ -223,9 +226,7 @@ def _flag(pair: Pair, others: dict[str, dict[tuple[str, str], Pair]]) -> Pair:
             for lang, table in sorted(others.items())
             if (other := table.get(pair.key)) is not None and not _changed_below(other)
         )
-    if unchanged_in == pair.unchanged_in and all(
-        a is b for a, b in zip(children, pair.children, strict=True)
-    ):
+    if unchanged_in == pair.unchanged_in and all(map(operator.is_, children, pair.children)):
         return pair  # nothing to flag here or below (most pairs): no copy
     return replace(pair, children=children, unchanged_in=unchanged_in)
 
