@@ -15,7 +15,7 @@ one and says how it changed:
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -105,6 +105,27 @@ def _side(unit: Unit) -> Side:
     return Side(unit.id, unit.number, unit.label, unit.heading, unit.text, unit.span)
 
 
+class DiffCache:
+    """What the diffs of one build (or of one check) share; its owner drops it after the run.
+
+    A version is diffed against its predecessor, its successor and the version in force: its
+    texts' units (align.UnitCache) and the Sides made from them are built once, not once per
+    diff. Sides are immutable, so ChangeSets may share them; fewer objects also means less
+    time in the garbage collector.
+    """
+
+    def __init__(self) -> None:
+        self.units = UnitCache()
+        self._sides: dict[int, tuple[Unit, Side]] = {}
+
+    def side(self, unit: Unit) -> Side:
+        # Keyed by the unit object, which the entry holds so that its id is not reused.
+        entry = self._sides.get(id(unit))
+        if entry is None or entry[0] is not unit:
+            entry = self._sides[id(unit)] = (unit, _side(unit))
+        return entry[1]
+
+
 def _anchor_map(matches: tuple[Match, ...]) -> dict[str, str]:
     """Old anchor → new anchor for every paired unit (what a reference should now say)."""
     mapping: dict[str, str] = {}
@@ -149,14 +170,14 @@ def _edits(old: Unit, new: Unit, anchors: dict[str, str]) -> tuple[InlineEdit, .
     )
 
 
-def _pair(match: Match, anchors: dict[str, str]) -> Pair:
-    children = tuple([_pair(child, anchors) for child in match.children])
+def _pair(match: Match, anchors: dict[str, str], side: Callable[[Unit], Side]) -> Pair:
+    children = tuple([_pair(child, anchors, side) for child in match.children])
     old, new = match.old, match.new
     if old is None or new is None:
         unit = old or new
         assert unit is not None
         kind: Kind = "added" if old is None else "removed"
-        return Pair(unit.level, kind, _side(old) if old else None, _side(new) if new else None,
+        return Pair(unit.level, kind, side(old) if old else None, side(new) if new else None,
                     children=children)  # fmt: skip
     # Most units of a diff did not change: equal strings skip the call that would say so.
     edits = _edits(old, new, anchors) if old.text != new.text else ()
@@ -178,7 +199,7 @@ def _pair(match: Match, anchors: dict[str, str]) -> Pair:
     else:
         kind = "unchanged"
     return Pair(
-        new.level, kind, _side(old), _side(new), edits, heading_edits, children,
+        new.level, kind, side(old), side(new), edits, heading_edits, children,
         number_changed, wording,
     )  # fmt: skip
 
@@ -189,12 +210,13 @@ def diff_texts(
     new: LanguageText,
     old_version: str,
     new_version: str,
-    unit_cache: UnitCache | None = None,
+    cache: DiffCache | None = None,
 ) -> ChangeSet:
     """The ChangeSet of two language texts (no cross-language flags)."""
-    matches = align_texts(old, new, unit_cache)
+    matches = align_texts(old, new, cache.units if cache is not None else None)
     anchors = _anchor_map(matches)
-    pairs = tuple(_pair(m, anchors) for m in matches)
+    side = cache.side if cache is not None else _side
+    pairs = tuple(_pair(m, anchors, side) for m in matches)
     return ChangeSet(doc, new.lang, old_version, new_version, pairs)
 
 
@@ -236,14 +258,14 @@ def _changed_below(pair: Pair) -> bool:
 
 
 def changesets(
-    doc: Document, old_version: str, new_version: str, unit_cache: UnitCache | None = None
+    doc: Document, old_version: str, new_version: str, cache: DiffCache | None = None
 ) -> dict[str, ChangeSet]:
     """The ChangeSet of every language both versions have, each diffed once.
 
     A unit whose wording changed in one language while its counterpart (same anchors) did
     not change in another language of the same two versions is flagged in
     `Pair.unchanged_in`: a translation that was not updated, or a translation-only edit.
-    `unit_cache` shares the texts' units between the diffs of one build.
+    `cache` shares work between the diffs of one build.
     """
     raw: dict[str, ChangeSet] = {}
     for lang in doc.settings.languages:
@@ -251,7 +273,7 @@ def changesets(
             old_t, new_t = _texts(doc, old_version, new_version, lang)
         except UnknownVersion:
             continue  # a missing translation is reported by `kaitei check`, not here
-        raw[lang] = diff_texts(doc.id, old_t, new_t, old_version, new_version, unit_cache)
+        raw[lang] = diff_texts(doc.id, old_t, new_t, old_version, new_version, cache)
     tables = {lang: {p.key: p for p in result.walk()} for lang, result in raw.items()}
     flagged = {}
     for lang, result in raw.items():

@@ -27,8 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from .align import UnitCache
-from .changeset import Pair, diff_texts
+from .changeset import DiffCache, Pair, diff_texts
 from .check import CheckOptions, register
 from .diagnostics import Collector
 from .model import (
@@ -275,14 +274,14 @@ def declared_level(document: Document, version: Version) -> ChangeLevel:
 
 
 def changes_between(
-    document: Document, old: Version, new: Version, unit_cache: UnitCache | None = None
+    document: Document, old: Version, new: Version, cache: DiffCache | None = None
 ) -> tuple[Change, ...]:
     """The changes of the authoritative text from `old` to `new`, from the diff engine."""
     lang = document.settings.authoritative
     old_text, new_text = old.text(lang), new.text(lang)
     if old_text is None or new_text is None:
         return ()
-    result = diff_texts(document.id, old_text, new_text, old.id, new.id, unit_cache)
+    result = diff_texts(document.id, old_text, new_text, old.id, new.id, cache)
     found = [change for pair in result.pairs for change in changes_of(pair)]
     # "第5条　削除" keeps the article's number but removes what it said: for the rules that
     # is a removed article, although the diff pairs it with its old self as a wording change.
@@ -450,11 +449,11 @@ def _front_matter_line(text: LanguageText, key: str) -> Span | None:
 def classify_document(document: Document, out: Collector | None = None) -> Iterator[Classification]:
     """Classify every version after the first; rule problems go to `out` when given."""
     rules = check_rules(document, out if out is not None else Collector())
-    units = UnitCache()  # each text is the new side of one diff and the old of the next
+    diffs = DiffCache()  # each text is the new side of one diff and the old of the next
     for version in document.versions[1:]:
         old = document.previous(version)
         assert old is not None
-        yield classify(document, version, changes_between(document, old, version, units), rules)
+        yield classify(document, version, changes_between(document, old, version, diffs), rules)
 
 
 def _located(document: Document, root: Path) -> Document:
@@ -480,7 +479,7 @@ def check_change_levels(site: Site, out: Collector, options: CheckOptions) -> No
     """The check `kaitei check` runs: detected vs declared levels and notice periods."""
     for document in (_located(d, options.root) for d in site.documents):
         rules = check_rules(document, out)
-        units = UnitCache()  # each text is the new side of one diff and the old of the next
+        diffs = DiffCache()  # each text is the new side of one diff and the old of the next
         for index, version in enumerate(document.versions):
             if index == 0:
                 # The first version has nothing to compare with; only its notice period counts.
@@ -491,5 +490,5 @@ def check_change_levels(site: Site, out: Collector, options: CheckOptions) -> No
             old = document.versions[index - 1]
             if version.text(document.settings.authoritative) is None:
                 continue
-            changes = changes_between(document, old, version, units)
+            changes = changes_between(document, old, version, diffs)
             report(document, version, classify(document, version, changes, rules), out)

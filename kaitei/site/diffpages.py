@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..align import UnitCache
-from ..changeset import ChangeSet
+from ..changeset import ChangeSet, DiffCache
 from ..changeset import changesets as changeset_all
 from ..diffout.html import FragmentCache, diff_context
 from ..model import Document
@@ -23,7 +22,7 @@ from .render import LanguageLink, fingerprint, load_catalogue
 
 CACHE_KEY = "changesets"
 FRAGMENTS_KEY = "diff_fragments"
-UNITS_KEY = "diff_units"
+DIFFS_KEY = "diff_cache"
 
 
 def changesets(ctx: BuildContext) -> dict[tuple[str, str, str, str], ChangeSet]:
@@ -39,8 +38,8 @@ def cached_changeset(
     table = changesets(ctx)
     if key not in table:
         # Every language at once: the cross-language flags need them all anyway.
-        units: UnitCache = ctx.cache.setdefault(UNITS_KEY, UnitCache())
-        for other, changes in changeset_all(document, old, new, units).items():
+        diffs: DiffCache = ctx.cache.setdefault(DIFFS_KEY, DiffCache())
+        for other, changes in changeset_all(document, old, new, diffs).items():
             table[(document.id, old, new, other)] = changes
     return table[key]
 

@@ -6,11 +6,10 @@ import datetime as dt
 from itertools import pairwise
 from pathlib import Path
 
-from kaitei.align import UnitCache
-from kaitei.changeset import changeset, changesets
+from kaitei.changeset import DiffCache, changeset, changesets
 from kaitei.diffout.html import FragmentCache, diff_context
 from kaitei.model import Document, Site
-from kaitei.site.diffpages import FRAGMENTS_KEY, UNITS_KEY, diff_pages
+from kaitei.site.diffpages import DIFFS_KEY, FRAGMENTS_KEY, diff_pages
 from kaitei.site.output import BuildContext
 from kaitei.site.render import Renderer, fingerprint
 
@@ -37,7 +36,7 @@ def test_cached_fragments_give_the_uncached_context(sample: Document) -> None:
 def test_diff_pages_from_a_full_cache_are_the_same_bytes(sample_site: Site) -> None:
     ctx = _context(sample_site)
     first = [(f.url, f.content) for f in diff_pages(ctx)]
-    assert ctx.cache[FRAGMENTS_KEY].blocks and ctx.cache[UNITS_KEY]
+    assert ctx.cache[FRAGMENTS_KEY].blocks and ctx.cache[DIFFS_KEY]
     assert [(f.url, f.content) for f in diff_pages(ctx)] == first
     assert [(f.url, f.content) for f in diff_pages(_context(sample_site))] == first
 
@@ -60,9 +59,9 @@ def test_an_unchanged_article_is_written_once_for_all_pages(tmp_path: Path) -> N
     assert len(cache.blocks) == 4
 
 
-def test_units_from_the_cache_give_the_same_changesets(sample: Document) -> None:
-    units = UnitCache()
+def test_units_and_sides_from_the_cache_give_the_same_changesets(sample: Document) -> None:
+    diffs = DiffCache()
     expected = changesets(sample, OLD, NEW)
-    assert changesets(sample, OLD, NEW, units) == expected
-    assert changesets(sample, OLD, NEW, units) == expected  # units of both texts reused
-    assert changesets(sample, NEW, NEW, units) == changesets(sample, NEW, NEW)
+    assert changesets(sample, OLD, NEW, diffs) == expected
+    assert changesets(sample, OLD, NEW, diffs) == expected  # units and sides reused
+    assert changesets(sample, NEW, NEW, diffs) == changesets(sample, NEW, NEW)
