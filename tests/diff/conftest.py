@@ -10,7 +10,7 @@ import pytest
 
 from kaitei.diagnostics import Collector
 from kaitei.load import load_site
-from kaitei.model import Document, LanguageText, Site
+from kaitei.model import Document, LanguageText
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,18 +26,8 @@ diff_layout: new-left
 
 
 @pytest.fixture(scope="session")
-def sample_site() -> Site:
-    out = Collector()
-    site = load_site(ROOT, out)
-    assert not out.errors, [d.format() for d in out.errors]
-    return site
-
-
-@pytest.fixture(scope="session")
-def sample(sample_site: Site) -> Document:
-    document = sample_site.document("privacy")
-    assert document is not None
-    return document
+def sample(privacy: Document) -> Document:
+    return privacy  # the diff tests' name for the sample document (tests/conftest.py)
 
 
 def _front(version: str, first: bool) -> str:

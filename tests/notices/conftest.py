@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kaitei.diagnostics import Collector
-from kaitei.load import load_site
-from kaitei.model import Document, Site
+from kaitei.model import Site
 from kaitei.site.output import BuildContext
 from kaitei.site.render import Renderer
 from tests.notify.conftest import smtp_server  # noqa: F401  (the loopback SMTP server fixture)
@@ -21,21 +19,6 @@ GOLDEN = Path(__file__).parent / "golden"
 # A fixed "today" for golden files: after the 2020-10-01 change, inside its banner period.
 AS_OF = dt.date(2020, 10, 15)
 REGEN = os.environ.get("KAITEI_REGEN_GOLDEN") == "1"
-
-
-@pytest.fixture(scope="session")
-def sample_site() -> Site:
-    out = Collector()
-    site = load_site(ROOT, out)
-    assert not out.errors, [d.format() for d in out.errors]
-    return site
-
-
-@pytest.fixture(scope="session")
-def privacy(sample_site: Site) -> Document:
-    document = sample_site.document("privacy")
-    assert document is not None
-    return document
 
 
 @pytest.fixture
