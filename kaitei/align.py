@@ -530,7 +530,7 @@ def align_texts(
 ) -> tuple[Match, ...]:
     """Align two language texts: title, preamble, articles and closing lines, in that order."""
     sim = _Similarity()
-    units_of = unit_cache or units
+    units_of = unit_cache if unit_cache is not None else units
     old_units, new_units = units_of(old), units_of(new)
     matches: list[Match] = []
     for group in ("title", "preamble", "articles", "closing"):

@@ -3,8 +3,9 @@
 One page per pair of `pages.diff_pairs` (each version against its predecessor and against the
 version in force: the pairs the history page and the banners link to) in every language of
 the document. Each ChangeSet is kept in `ctx.cache["changesets"]` so that later stages
-(notices, classification) reuse it instead of diffing again, and the HTML of each top-level
-pair in `ctx.cache["diff_fragments"]`: most articles are the same on every page.
+(notices, classification) reuse it instead of diffing again; what the diffs share (a text's
+units and Sides) in `ctx.cache["diff_cache"]`; the HTML of each top-level pair in
+`ctx.cache["diff_fragments"]`, as most articles are the same on every page of a document.
 """
 
 from __future__ import annotations
