@@ -8,6 +8,7 @@ plugin hands `collect`'s files to MkDocs. Either way the bytes are the same.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import importlib
 import os
 import pkgutil
@@ -157,6 +158,25 @@ def collect(
 
     `only` restricts the build to the generators of some modules (tests of one part).
     """
+    # The model is millions of long-lived objects; without this the cyclic garbage collector
+    # walks all of them again and again while the pages are generated (0.6-1 s of a large
+    # build). Frozen objects are skipped by the collector; unfreezing afterwards keeps a
+    # long-running `kaitei serve` from holding on to old builds.
+    gc.collect()
+    gc.freeze()
+    try:
+        return _collect(site, as_of, root, base_url, only)
+    finally:
+        gc.unfreeze()
+
+
+def _collect(
+    site: Site,
+    as_of: dt.date,
+    root: Path,
+    base_url: str,
+    only: Sequence[str] | None,
+) -> list[OutputFile]:
     modules = load_generators()
     if only is not None:
         modules = tuple(m for m in modules if m in only)
