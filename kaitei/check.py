@@ -16,7 +16,6 @@ from pathlib import Path
 from .diagnostics import Collector, Diagnostic
 from .load import load_site
 from .model import (
-    Article,
     BulletList,
     Document,
     Item,
@@ -199,20 +198,12 @@ def _bullet_shape(text: LanguageText) -> dict[str, tuple[Span, tuple[int, ...]]]
     return shapes
 
 
-def _nearest_article(text: LanguageText, anchor: str) -> Article | None:
-    best = None
-    for article in text.articles:
-        if anchor == article.id or anchor.startswith(article.id + "-"):
-            best = article
-    return best
-
-
 def check_alignment(master: LanguageText, translation: LanguageText, out: Collector) -> None:
     ours = {anchor: (span, kind) for anchor, span, kind in _units(master)}
     theirs = {anchor: (span, kind) for anchor, span, kind in _units(translation)}
     for anchor, (span, kind) in ours.items():
         if anchor not in theirs:
-            article = _nearest_article(translation, anchor)
+            article = translation.article_containing(anchor)
             where = article.span if article else Span(translation.path, 1, 1)
             out.add(
                 where,

@@ -188,14 +188,8 @@ def _selector_matches(selector: str, article: Article | None, titles: Iterable[s
 
 
 def article_of(text: LanguageText | None, anchor: str | None) -> Article | None:
-    """The article an anchor lies in (art-4-para-2 → 第4条)."""
-    if text is None or anchor is None:
-        return None
-    best = None
-    for article in text.articles:
-        if anchor == article.id or anchor.startswith(article.id + "-"):
-            best = article
-    return best
+    """The article an anchor lies in, when there is a text and an anchor."""
+    return text.article_containing(anchor) if text is not None and anchor is not None else None
 
 
 def _titles(version: Version, article: Article | None) -> list[str]:

@@ -194,6 +194,14 @@ class LanguageText:
     def article(self, anchor: str) -> Article | None:
         return next((a for a in self.articles if a.id == anchor), None)
 
+    def article_containing(self, anchor: str) -> Article | None:
+        """The article an anchor lies in (art-4-para-2 → 第4条)."""
+        best = None
+        for article in self.articles:
+            if anchor == article.id or anchor.startswith(article.id + "-"):
+                best = article
+        return best
+
 
 @dataclass(frozen=True, slots=True)
 class Version:
