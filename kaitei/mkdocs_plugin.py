@@ -45,6 +45,10 @@ class KaiteiPluginConfig(Config):  # type: ignore[no-untyped-call]
 class KaiteiPlugin(BasePlugin[KaiteiPluginConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self._outputs: list[OutputFile] = []
+        self._serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self._serving = command == "serve"
 
     @staticmethod
     def _root(config: MkDocsConfig) -> Path:
@@ -68,7 +72,7 @@ class KaiteiPlugin(BasePlugin[KaiteiPluginConfig]):  # type: ignore[no-untyped-c
             raise PluginError(f"kaitei: {error}") from None
         for diagnostic in diagnostics:
             log.warning(diagnostic.format())
-        self._outputs = collect(site, as_of, root, config.site_url or "")
+        self._outputs = collect(site, as_of, root, config.site_url or "", preview=self._serving)
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         # Only kaitei's files: docs_dir and theme assets are not part of the site.

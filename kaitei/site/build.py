@@ -153,10 +153,14 @@ def collect(
     root: Path,
     base_url: str,
     only: Sequence[str] | None = None,
+    *,
+    preview: bool = False,
 ) -> list[OutputFile]:
     """Every file of the site, sorted by URL, the sitemap included.
 
     `only` restricts the build to the generators of some modules (tests of one part).
+    `preview` is for `mkdocs serve`, whose live-reload script is inline: those pages carry
+    no Content-Security-Policy (published pages always do).
     """
     # The model is millions of long-lived objects; without this the cyclic garbage collector
     # walks all of them again and again while the pages are generated (0.6-1 s of a large
@@ -165,7 +169,7 @@ def collect(
     gc.collect()
     gc.freeze()
     try:
-        return _collect(site, as_of, root, base_url, only)
+        return _collect(site, as_of, root, base_url, only, preview)
     finally:
         gc.unfreeze()
 
@@ -176,13 +180,17 @@ def _collect(
     root: Path,
     base_url: str,
     only: Sequence[str] | None,
+    preview: bool,
 ) -> list[OutputFile]:
     modules = load_generators()
     if only is not None:
         modules = tuple(m for m in modules if m in only)
     if base_url and not base_url.endswith("/"):
         base_url += "/"
-    features = {"notices": "kaitei.site.notices" in modules}  # the layout links to them
+    features = {
+        "notices": "kaitei.site.notices" in modules,  # the layout links to them
+        "csp": not preview,
+    }
     renderer = Renderer(base_url, as_of, features)
     ctx = BuildContext(site, as_of, str(root), base_url, renderer)
     outputs: dict[str, OutputFile] = {}
