@@ -19,7 +19,7 @@ from ..model import Document
 from . import urls
 from .output import BuildContext, OutputFile, generator
 from .pages import diff_pairs, unavailable_page
-from .render import LanguageLink, fingerprint, load_catalogue
+from .render import LanguageLink, load_catalogue
 
 CACHE_KEY = "changesets"
 FRAGMENTS_KEY = "diff_fragments"
@@ -47,7 +47,9 @@ def cached_changeset(
 
 def fragments(ctx: BuildContext) -> FragmentCache:
     """The build's rendered diff fragments, keyed like the renderer's article cache."""
-    cache: FragmentCache = ctx.cache.setdefault(FRAGMENTS_KEY, FragmentCache(fingerprint))
+    cache: FragmentCache = ctx.cache.setdefault(
+        FRAGMENTS_KEY, FragmentCache(ctx.renderer.fingerprint)
+    )
     return cache
 
 

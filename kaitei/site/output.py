@@ -10,7 +10,7 @@ the only "now".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -32,6 +32,10 @@ class Renderer(Protocol):
     def page(self, template: str, url: str, lang: str, **context: Any) -> bytes: ...
 
     def text(self, template: str, **context: Any) -> str: ...
+
+    def fingerprint(self, node: Any) -> Hashable:
+        """A model node's content without source spans, memoized for the build."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -191,21 +191,31 @@ def _content_fields(cls: type) -> tuple[str, ...] | None:
 _ATOMS = frozenset({str, int, bool, float, type(None)})
 
 
-def fingerprint(node: Any) -> Hashable:
+def fingerprint(node: Any, memo: dict[int, tuple[Any, Hashable]] | None = None) -> Hashable:
     """A node's content without its source spans: equal for an unchanged article.
 
     The key of the per-build caches of rendered HTML (articles here, diff fragments in
-    kaitei.site.diffpages), so it must cover everything the HTML depends on.
+    kaitei.site.diffpages), so it must cover everything the HTML depends on. With `memo`
+    (one build's), a model node met again — an article is on four pages and in many diff
+    pairs — costs one lookup; the memo keeps each node alive, so its id stays its own.
     """
+    if memo is not None:
+        found = memo.get(id(node))
+        if found is not None:
+            return found[1]
     if isinstance(node, tuple):
-        return tuple([i if type(i) in _ATOMS else fingerprint(i) for i in node])
-    names = _content_fields(type(node))
-    if names is None:
-        return node  # type: ignore[no-any-return]
-    return (
-        type(node).__name__,
-        *[v if type(v := getattr(node, n)) in _ATOMS else fingerprint(v) for n in names],
-    )
+        result: Hashable = tuple([i if type(i) in _ATOMS else fingerprint(i, memo) for i in node])
+    else:
+        names = _content_fields(type(node))
+        if names is None:
+            return node  # type: ignore[no-any-return]
+        result = (
+            type(node).__name__,
+            *[v if type(v := getattr(node, n)) in _ATOMS else fingerprint(v, memo) for n in names],
+        )
+    if memo is not None:
+        memo[id(node)] = (node, result)
+    return result
 
 
 def row_spans(table: Table) -> list[tuple[Row, int]]:
@@ -273,9 +283,14 @@ class Renderer:
         self.env.globals["article_html"] = self.article
         self._policy_modules: dict[str, Any] = {}
         self._articles: dict[tuple[Hashable, str], str] = {}
+        self._fingerprints: dict[int, tuple[Any, Hashable]] = {}
 
     def catalogue(self, lang: str) -> Catalogue:
         return load_catalogue(lang)
+
+    def fingerprint(self, node: Any) -> Hashable:
+        """`fingerprint` with this build's memo."""
+        return fingerprint(node, self._fingerprints)
 
     def article(self, article: Article, names: Mapping[str, str], prefix: str, lang: str) -> Markup:
         """One article's HTML in its own language, rendered once per build.
@@ -285,7 +300,7 @@ class Renderer:
         are the slow part of a build, so an article is rendered once per content and
         language, without id prefix, and the prefix is put in afterwards.
         """
-        key = (fingerprint(article), lang)
+        key = (self.fingerprint(article), lang)
         html = self._articles.get(key)
         if html is None:
             module: Any = self._policy_modules.get(lang)
