@@ -25,13 +25,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from .catalogue import i18n_dir
 from .clock import ClockError
 from .diagnostics import KaiteiError
 from .load import content_dir
 from .site import urls
 from .site.build import collect, load_checked, resolve_as_of
 from .site.output import OutputFile
-from .site.render import i18n_dir, theme_dir
+from .site.render import theme_dir
 
 log = logging.getLogger("mkdocs.plugins.kaitei")
 

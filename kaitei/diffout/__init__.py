@@ -6,59 +6,13 @@ holds what they share: the words for kinds and levels, and how a pair is named.
 
 from __future__ import annotations
 
+from ..catalogue import load_catalogue
 from ..changeset import ChangeSet, Kind, Pair, Side
-
-_STRINGS: dict[str, dict[str, str]] = {
-    "ja": {
-        "unchanged": "変更なし",
-        "changed": "改正",
-        "added": "新設",
-        "removed": "削除",
-        "moved": "移動",
-        "renumbered": "番号変更",
-        "renumbered_down": "繰下げ",
-        "renumbered_up": "繰上げ",
-        "title": "題名",
-        "preamble": "前文",
-        "closing": "制定・改定",
-        "row": "表「{key}」の行",
-        "cell": "「{name}」欄",
-        "bullet": "・",
-        "paragraph": "第{n}項",
-        "item": "{n}",
-        "header": "表の見出し",
-        "unchanged_in": "{langs} では変更なし",
-        "provision": "規定",
-        "change": "改定",
-    },
-    "en": {
-        "unchanged": "unchanged",
-        "changed": "changed",
-        "added": "added",
-        "removed": "removed",
-        "moved": "moved",
-        "renumbered": "renumbered",
-        "renumbered_down": "renumbered",
-        "renumbered_up": "renumbered",
-        "title": "Title",
-        "preamble": "Preamble",
-        "closing": "Dates",
-        "row": 'table row "{key}"',
-        "cell": 'column "{name}"',
-        "bullet": "•",
-        "paragraph": "paragraph {n}",
-        "item": "item {n}",
-        "header": "table header",
-        "unchanged_in": "unchanged in {langs}",
-        "provision": "Provision",
-        "change": "Change",
-    },
-}
 
 
 def strings(lang: str) -> dict[str, str]:
-    """UI words for `lang` (English for languages without their own)."""
-    return _STRINGS.get(lang, _STRINGS["en"])
+    """UI words for `lang` (English for languages without their own), from its catalogue."""
+    return dict(load_catalogue(lang).strings["diff_labels"])
 
 
 def kind_word(kind: Kind, lang: str) -> str:

@@ -24,6 +24,7 @@ from typing import Any, Literal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from ..catalogue import load_catalogue
 from ..changeset import ChangeSet, Pair, Side
 from ..inline import InlineEdit, redline_segments, side_segments
 from . import side_name
@@ -31,53 +32,10 @@ from . import side_name
 SideName = Literal["old", "new"]
 Layout = Literal["new-left", "old-left"]
 
-_WORDS: dict[str, dict[str, str]] = {
-    "ja": {
-        "new": "改定後",
-        "old": "改定前",
-        "added": "（新設）",
-        "removed": "（削る）",
-        "omitted": "（略）",
-        "show": "表示する",
-        "ins_start": "挿入開始",
-        "ins_end": "挿入終了",
-        "del_start": "削除開始",
-        "del_end": "削除終了",
-        "caption": "{old} から {new} への改定の新旧対照表。",
-        "marks": "傍線（下線）を付した部分は改定部分です。"
-        "（新設）は新たに設けた規定、（削る）は削った規定、"
-        "（略）は改定のない規定を示します（選ぶと本文を表示します）。",
-        "redline": "{old} から {new} への改定。",
-        "redline_marks": "挿入した文字は下線、削除した文字は取消線で示します。",
-        "unchanged_in": "{langs} の版ではこの箇所は改定されていません。",
-        "moved_from": "{name}から移動",
-        "articles": "{first}〜{last}",
-    },
-    "en": {
-        "new": "Revised",
-        "old": "Previous",
-        "added": "(new)",
-        "removed": "(deleted)",
-        "omitted": "(omitted)",
-        "show": "show",
-        "ins_start": "inserted:",
-        "ins_end": "end inserted",
-        "del_start": "deleted:",
-        "del_end": "end deleted",
-        "caption": "Comparison of the versions of {old} and {new}.",
-        "marks": "Underlined text has changed. (new) marks a new provision, (deleted) a removed "
-        "one, and (omitted) provisions that did not change (select it to show them).",
-        "redline": "Changes from {old} to {new}.",
-        "redline_marks": "Inserted text is underlined; deleted text is struck through.",
-        "unchanged_in": "This part did not change in the {langs} version.",
-        "moved_from": "moved from {name}",
-        "articles": "{first} to {last}",
-    },
-}
-
 
 def words(lang: str) -> dict[str, str]:
-    return _WORDS.get(lang, _WORDS["en"])
+    """The diff pages' words for `lang`, from its catalogue."""
+    return dict(load_catalogue(lang).strings["diff_page"])
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ..catalogue import Catalogue
 from ..model import Article, Item, LanguageText, Table
-from .render import Catalogue
 
 
 def article_name(article: Article, t: Catalogue) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..catalogue import load_catalogue
 from ..changeset import ChangeSet, DiffCache
 from ..changeset import changesets as changeset_all
 from ..diffout.html import FragmentCache, diff_context
@@ -19,7 +20,7 @@ from ..model import Document
 from . import urls
 from .output import BuildContext, OutputFile, generator
 from .pages import diff_pairs, unavailable_page
-from .render import LanguageLink, load_catalogue
+from .render import LanguageLink
 
 CACHE_KEY = "changesets"
 FRAGMENTS_KEY = "diff_fragments"

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
+from ..catalogue import load_catalogue
 from ..clock import midnight
 from ..model import ChangeLevel, Document, Site, Version
 from . import urls
 from .notices import diff_url, is_notice, level, long_date, meta, shown_from, strings
 from .output import BuildContext, OutputFile, generator
 from .pages import site_languages
-from .render import load_catalogue
 
 ATOM = "http://www.w3.org/2005/Atom"
 XHTML = "http://www.w3.org/1999/xhtml"

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
+from ..catalogue import Catalogue, load_catalogue
 from ..classify import declared_level
 from ..clock import midnight
 from ..model import ChangeLevel, Document, FrontMatter, Site, Version
 from . import urls
 from .output import BuildContext, OutputFile, generator
 from .pages import site_languages
-from .render import Catalogue, LanguageLink, load_catalogue
+from .render import LanguageLink
 
 Phase = Literal["upcoming", "in-effect"]
 

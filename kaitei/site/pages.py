@@ -12,12 +12,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..catalogue import load_catalogue
 from ..integrity import version_record
 from ..model import Document, LanguageText, Site, Version
 from . import urls
 from .anchors import anchor_names
 from .output import BuildContext, OutputFile, generator
-from .render import FAVICON, SCRIPT, STYLESHEET, LanguageLink, load_catalogue, theme_dir
+from .render import FAVICON, SCRIPT, STYLESHEET, LanguageLink, theme_dir
 
 Alternates = tuple[tuple[str, str], ...]
 UrlOf = Callable[[str], str]  # a language → the same page's URL in that language

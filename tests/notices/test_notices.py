@@ -11,10 +11,11 @@ import pytest
 import yaml
 from lxml import html as lxml_html
 
+from kaitei.catalogue import i18n_dir
 from kaitei.model import Document, Site
 from kaitei.site.notices import banner, index_rows, notices
 from kaitei.site.output import OutputFile
-from kaitei.site.render import Renderer, i18n_dir, theme_dir
+from kaitei.site.render import Renderer, theme_dir
 
 from .conftest import AS_OF, build_context, golden
 

@@ -10,12 +10,13 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kaitei.catalogue import i18n_dir, load_catalogue
 from kaitei.diagnostics import Collector
 from kaitei.load import load_site
 from kaitei.model import CrossRef, Span, Text, all_texts
 from kaitei.parse import BodyParser
 from kaitei.refs import find_refs
-from kaitei.site.render import InlineRenderer, i18n_dir, load_catalogue, theme_dir
+from kaitei.site.render import InlineRenderer, theme_dir
 
 from .conftest import ROOT
 
