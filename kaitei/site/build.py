@@ -11,6 +11,7 @@ import datetime as dt
 import gc
 import importlib
 import os
+import pickle
 import pkgutil
 import shutil
 import tempfile
@@ -193,11 +194,15 @@ def _collect(
     }
     renderer = Renderer(base_url, as_of, features)
     ctx = BuildContext(site, as_of, str(root), base_url, renderer)
+    names = [name for name in sorted(GENERATORS) if GENERATORS[name].__module__ in modules]
+    aside = [name for name in names if name in OFFLOADED] if _offload(site, preview) else []
+    worker = _Worker(aside, ctx) if aside else None
+    produced = [(name, _run([name], ctx)) for name in names if name not in aside]
+    if worker is not None:
+        produced += [(", ".join(aside), worker.join())]
     outputs: dict[str, OutputFile] = {}
-    for name in sorted(GENERATORS):
-        if GENERATORS[name].__module__ not in modules:
-            continue
-        for output in GENERATORS[name](ctx):
+    for name, files in produced:
+        for output in files:
             if output.url in outputs:
                 raise RuntimeError(
                     f"generator {name!r} writes {output.url!r} twice or over another"
@@ -206,6 +211,66 @@ def _collect(
     sitemap = OutputFile(urls.sitemap(), sitemap_xml(list(outputs.values()), base_url))
     outputs[sitemap.url] = sitemap
     return [outputs[url] for url in sorted(outputs)]
+
+
+# --- two cores: the diff pages are generated in a forked process beside the others -------
+
+# Generators that share no per-build cache with the others, so they can run apart.
+OFFLOADED = ("diff",)
+# Below this many versions in all, forking costs more than it saves.
+OFFLOAD_MIN_VERSIONS = 20
+
+
+def _offload(site: Site, preview: bool) -> bool:
+    # Not under `serve`: its server threads make fork unsafe, and its rebuilds are small.
+    return (
+        not preview
+        and hasattr(os, "fork")
+        and (os.cpu_count() or 1) > 1
+        and sum(len(d.versions) for d in site.documents) >= OFFLOAD_MIN_VERSIONS
+    )
+
+
+def _run(names: Sequence[str], ctx: BuildContext) -> list[OutputFile]:
+    return [output for name in names for output in GENERATORS[name](ctx)]
+
+
+class _Worker:
+    """Runs some generators in a forked child, which inherits the loaded model for free.
+
+    The child sends back the finished files (pickled bytes); if it fails in any way, the
+    parent runs the same generators itself, so an error surfaces with its real traceback
+    and the output never depends on whether the fork worked.
+    """
+
+    def __init__(self, names: Sequence[str], ctx: BuildContext) -> None:
+        self.names, self.ctx = tuple(names), ctx
+        read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: generate, send, and leave without cleanup handlers
+            code = 1
+            try:
+                os.close(read)
+                with os.fdopen(write, "wb") as pipe:
+                    pickle.dump(_run(self.names, ctx), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write)
+        self.read = read
+
+    def join(self) -> list[OutputFile]:
+        # Read everything before waiting: a child blocked on a full pipe never exits.
+        with os.fdopen(self.read, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        if status == 0:
+            try:
+                files: list[OutputFile] = pickle.loads(data)
+                return files
+            except (pickle.UnpicklingError, EOFError):
+                pass
+        return _run(self.names, self.ctx)
 
 
 def sitemap_xml(outputs: Sequence[OutputFile], base_url: str) -> bytes:
