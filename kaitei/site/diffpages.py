@@ -106,7 +106,13 @@ def diff_page(ctx: BuildContext, document: Document, old: str, new: str, lang: s
 
 @generator("diff")
 def diff_pages(ctx: BuildContext) -> Iterator[OutputFile]:
-    for document in ctx.site.documents:
-        for old, new in diff_pairs(document, ctx.as_of):
-            for lang in document.settings.languages:
-                yield diff_page(ctx, document, old, new, lang)
+    jobs = (
+        (document, old, new, lang)
+        for document in ctx.site.documents
+        for old, new in diff_pairs(document, ctx.as_of)
+        for lang in document.settings.languages
+    )
+    # The build may split these pages between two processes (ctx.portion).
+    for number, (document, old, new, lang) in enumerate(jobs):
+        if number in ctx.portion:
+            yield diff_page(ctx, document, old, new, lang)

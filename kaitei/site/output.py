@@ -38,6 +38,20 @@ class Renderer(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class Portion:
+    """Job number i (in a generator's own stable order) is done here when i % of is in take."""
+
+    take: frozenset[int]
+    of: int
+
+    def __contains__(self, job: int) -> bool:
+        return job % self.of in self.take
+
+
+WHOLE = Portion(frozenset({0}), 1)
+
+
 @dataclass(frozen=True)
 class BuildContext:
     site: Site
@@ -47,6 +61,8 @@ class BuildContext:
     renderer: Renderer
     # Results of one stage other stages reuse (e.g. ChangeSets), keyed by the producing module.
     cache: dict[str, Any] = field(default_factory=dict, compare=False)
+    # The share of a splittable generator's jobs this process does (see kaitei.site.build).
+    portion: Portion = WHOLE
 
 
 Generator = Callable[[BuildContext], Iterable[OutputFile]]
