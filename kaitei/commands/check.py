@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from ..check import check_site
-from ..clock import as_of
 from ..diagnostics import to_json
+from ..site.build import resolve_as_of
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,12 +20,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    _, diagnostics = check_site(args.root, as_of(args.as_of, "UTC"), args.strict)
+    # The build's clock: --as-of, $KAITEI_AS_OF, SOURCE_DATE_EPOCH, else today in the
+    # document's time zone (what is "published" depends on it).
+    _, diagnostics = check_site(args.root, resolve_as_of(args.root, args.as_of), args.strict)
     if args.format == "json":
         print(to_json(diagnostics))
     else:
         for diagnostic in diagnostics:
-            print(diagnostic.format(), file=sys.stderr if False else sys.stdout)
+            print(diagnostic.format())
             print()
         errors = sum(d.severity == "error" for d in diagnostics)
         warnings = len(diagnostics) - errors
