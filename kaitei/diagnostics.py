@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
@@ -37,8 +38,6 @@ class Diagnostic:
 
 
 def _wide(char: str) -> bool:
-    import unicodedata
-
     return unicodedata.east_asian_width(char) in ("W", "F")
 
 

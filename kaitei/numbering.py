@@ -89,9 +89,10 @@ def int_to_roman(number: int) -> str:
 
 # --- articles ---------------------------------------------------------------------------
 
-_NUM = "[0-9０-９〇一二三四五六七八九十百千]+"
+# A number as law texts write it: Arabic (half or full width) or kanji.
+NUMERAL = "[0-9０-９〇一二三四五六七八九十百千]+"
 _JA_ARTICLE = re.compile(
-    rf"^第(?P<main>{_NUM})条(?P<branch>(?:の{_NUM})*)"
+    rf"^第(?P<main>{NUMERAL})条(?P<branch>(?:の{NUMERAL})*)"
     rf"(?:{_SPACE}*[（(](?P<title>.+)[）)])?{_SPACE}*(?P<deleted>削除)?$"
 )
 _EN_ARTICLE = re.compile(
@@ -199,6 +200,3 @@ def read_marker(line: str) -> MarkedLine | None:
         if readings:
             return MarkedLine("item", tuple(readings), match["rest"], match.start("rest"))
     return None
-
-
-FIRST_OF_FAMILY = {"paren": 1, "kanji": 1, "aiueo": 1, "iroha": 1, "latin": 1, "roman": 1}

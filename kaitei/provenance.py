@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, KaiteiError
-from .model import LanguageText, Version
+from .model import Version
 
 if TYPE_CHECKING:
     import git
@@ -304,10 +304,6 @@ def history_or_none(root: Path) -> History | None:
         return None
 
 
-def file_provenance(history: History | None, text: LanguageText) -> FileHistory | None:
-    return history.file(text.path) if history is not None else None
-
-
 CACHE_KEY = "kaitei.provenance"  # BuildContext.cache: the History (or None) of this build
 
 
@@ -317,9 +313,3 @@ def for_build(ctx: BuildContext) -> History | None:
         ctx.cache[CACHE_KEY] = history_or_none(Path(ctx.root))
     history: History | None = ctx.cache[CACHE_KEY]
     return history
-
-
-def version_provenance(ctx: BuildContext, version: Version) -> VersionProvenance | None:
-    """For version and history pages: first published / last edited (None without git)."""
-    history = for_build(ctx)
-    return history.version(version) if history is not None else None

@@ -6,13 +6,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .numbering import to_int
+from .numbering import NUMERAL, to_int
 
-_NUM = "[0-9０-９〇一二三四五六七八九十百]+"
 _JA = re.compile(
-    rf"(?:(?:第(?P<art>{_NUM})条(?P<branch>(?:の{_NUM})*)|(?P<arel>前条|次条))"
-    rf"(?:第(?P<para>{_NUM})項|(?P<prel>前項|次項))?(?:第(?P<item>{_NUM})号)?)"
-    rf"|(?:(?:第(?P<para2>{_NUM})項|(?P<prel2>前項|次項))(?:第(?P<item2>{_NUM})号)?)"
+    rf"(?:(?:第(?P<art>{NUMERAL})条(?P<branch>(?:の{NUMERAL})*)|(?P<arel>前条|次条))"
+    rf"(?:第(?P<para>{NUMERAL})項|(?P<prel>前項|次項))?(?:第(?P<item>{NUMERAL})号)?)"
+    rf"|(?:(?:第(?P<para2>{NUMERAL})項|(?P<prel2>前項|次項))(?:第(?P<item2>{NUMERAL})号)?)"
 )
 # A reference right after a statute's name (個人情報保護法第2条第1項) points into that statute.
 _STATUTE_SUFFIX = ("法", "令", "則", "律")

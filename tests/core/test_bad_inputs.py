@@ -40,18 +40,13 @@ def test_bad_input(case: Path, tmp_path: Path) -> None:
     _, diagnostics = check_site(root, AS_OF)
     got = [f"{d.path}:{d.line}:{d.column}: {d.severity}: {d.message}" for d in diagnostics]
     if os.environ.get("KAITEI_REGEN_GOLDEN"):
-        sections = read_bundle(case)
         body = case.read_text(encoding="utf-8").split("=== expected ===")[0]
         case.write_text(body + "=== expected ===\n" + "\n".join(got) + "\n", encoding="utf-8")
-        del sections
     assert got == expected(read_bundle(case))
     # Every problem tells the editor what to do and shows the line it is about.
     for d in diagnostics:
-        assert d.hint or d.severity == "warning" or d.code in ("alignment-missing",), d
+        assert d.hint or d.severity == "warning", d
         assert d.line >= 1 and d.column >= 1
-    assert any(d.severity == "error" for d in diagnostics) or all(
-        d.severity == "warning" for d in diagnostics
-    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
