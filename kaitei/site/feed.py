@@ -20,9 +20,9 @@ from ..catalogue import load_catalogue
 from ..clock import midnight
 from ..model import ChangeLevel, Document, Site, Version
 from . import urls
+from .languages import site_languages
 from .notices import diff_url, is_notice, level, long_date, meta, shown_from, strings
 from .output import BuildContext, OutputFile, generator
-from .pages import site_languages
 
 ATOM = "http://www.w3.org/2005/Atom"
 XHTML = "http://www.w3.org/1999/xhtml"

@@ -19,8 +19,8 @@ from ..classify import declared_level
 from ..clock import midnight
 from ..model import ChangeLevel, Document, FrontMatter, Site, Version
 from . import urls
+from .languages import site_languages
 from .output import BuildContext, OutputFile, generator
-from .pages import site_languages
 from .render import LanguageLink
 
 Phase = Literal["upcoming", "in-effect"]

@@ -14,24 +14,16 @@ from typing import Any
 
 from ..catalogue import load_catalogue
 from ..integrity import version_record
-from ..model import Document, LanguageText, Site, Version
+from ..model import Document, LanguageText, Version
 from . import urls
 from .anchors import anchor_names
+from .languages import site_languages
+from .notices import banner
 from .output import BuildContext, OutputFile, generator
 from .render import FAVICON, SCRIPT, STYLESHEET, LanguageLink, theme_dir
 
 Alternates = tuple[tuple[str, str], ...]
 UrlOf = Callable[[str], str]  # a language → the same page's URL in that language
-
-
-def site_languages(site: Site) -> tuple[str, ...]:
-    """Every language of every document, in the order documents list them."""
-    seen: list[str] = []
-    for document in site.documents:
-        for lang in document.settings.languages:
-            if lang not in seen:
-                seen.append(lang)
-    return tuple(seen)
 
 
 def status_of(document: Document, version: Version, as_of: dt.date) -> str:
@@ -121,9 +113,6 @@ class Link:
 
 def _notice_banner(ctx: BuildContext, document: Document, lang: str) -> Any:
     """The notice banner of a document's pages (issue: notices), or None."""
-    # Imported here: kaitei.site.notices imports this module.
-    from .notices import banner
-
     return banner(document, lang, ctx.as_of)
 
 
