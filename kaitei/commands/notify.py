@@ -4,7 +4,8 @@ The message is built from the content (titles, summaries, main changes, the vers
 and links to the notice page and the 新旧対照表 at the site's absolute URL (mkdocs.yml
 `site_url`). Sending goes through kaitei.notify's resumable outbox: rerunning the same
 command after a crash sends only what is left. Exit 0 when every recipient has the message
-(or a dry run wrote them all), 1 on problems, 2 on usage errors.
+(or a dry run wrote them all) and no row of the recipients file was rejected (unless
+--allow-rejected), 1 on problems, 2 on usage errors.
 """
 
 from __future__ import annotations
@@ -100,6 +101,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     parser.add_argument(
         "--retry-failed", action="store_true", help="retry recipients that failed permanently"
     )
+    parser.add_argument(
+        "--allow-rejected",
+        action="store_true",
+        help="exit 0 even when rows of the recipients file were rejected (they still get "
+        "nothing and are listed)",
+    )
     parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="the date to check the content on")
     parser.add_argument("--root", type=Path, default=Path("."), help=argparse.SUPPRESS)
     parser.set_defaults(run=run)
@@ -169,7 +176,20 @@ def _run(args: argparse.Namespace) -> int:
         retry_failed=args.retry_failed,
     )
     print(format_summary(summary))
-    return 0 if summary.complete else 1
+    if summary.complete and summary.refused_rows and not args.allow_rejected:
+        count = len(summary.refused_rows)
+        rows = "1 row" if count == 1 else f"{count} rows"
+        print(
+            f"kaitei notify: error: {rows} of {args.recipients} "
+            f"{'was' if count == 1 else 'were'} rejected and sent nothing",
+            file=sys.stderr,
+        )
+        print(
+            "  hint: correct them and run the same command again, or pass --allow-rejected "
+            "to accept that they get no notice",
+            file=sys.stderr,
+        )
+    return 0 if summary.succeeded(allow_rejected=args.allow_rejected) else 1
 
 
 def notice_mail(

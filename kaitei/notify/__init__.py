@@ -10,7 +10,7 @@ from .errors import MessageError, NotifyError, RecipientsFileError, TransportErr
 from .message import MessageBuilder, NoticeMail, NoticeText, message_id
 from .outbox import Outbox
 from .recipients import Recipient, RecipientList, Rejected, load_recipients
-from .run import Failure, RetryPolicy, Summary, deliver, format_summary
+from .run import Failure, Resend, RetryPolicy, Summary, deliver, format_summary
 from .smtp import SmtpSettings, SmtpTransport
 from .transport import PermanentFailure, TransientFailure, Transport
 
@@ -30,6 +30,7 @@ __all__ = [
     "RecipientList",
     "RecipientsFileError",
     "Rejected",
+    "Resend",
     "RetryPolicy",
     "SmtpSettings",
     "SmtpTransport",

@@ -22,6 +22,37 @@ _BIDI_CONTROLS = frozenset(
 )
 
 
+# RFC 2047 encoded words (=?charset?q?text?=): the email package decodes them when it
+# re-reads a header it is folding, so "=?utf-8?q?x=0D=0AX-Injected:_yes?=" passes a check of
+# the raw value and comes out as a line break followed by a header of the sender's choosing
+# (CVE-2024-6923, gh-121650: Python 3.11 before 3.11.10, 3.12 before 3.12.5). Nobody's name,
+# title or address legitimately contains one, so none is accepted, whatever the Python.
+_ENCODED_WORD_RE = re.compile(r"=\?.*\?=", re.DOTALL)
+
+# A display name longer than this is a data error, not a name; the limit also keeps a name
+# that cannot be folded (no spaces, ASCII) well inside SMTP's 998-octet line: "To: " + the
+# name quoted with every character escaped (2 × 256) + " <" + a 254-octet address + ">".
+MAX_NAME_LENGTH = 256
+
+
+def header_text_problem(value: str) -> str | None:
+    """Say why `value` may not be text in a header (a name, a title, a URL), or None."""
+    problem = control_problem(value)
+    if problem is not None:
+        return problem
+    if _ENCODED_WORD_RE.search(value):
+        return "contains RFC 2047 encoded-word syntax (=?…?=)"
+    return None
+
+
+def name_problem(name: str) -> str | None:
+    """Say why `name` cannot be a recipient's or sender's display name, or None."""
+    problem = header_text_problem(name)
+    if problem is None and len(name) > MAX_NAME_LENGTH:
+        problem = f"longer than {MAX_NAME_LENGTH} characters ({len(name)})"
+    return problem
+
+
 def control_problem(value: str) -> str | None:
     """Say why `value` may not go into a header, or None when it may."""
     for ch in value:
@@ -53,6 +84,8 @@ def address_problem(address: str) -> str | None:
         return problem
     if any(ch.isspace() for ch in address):
         return "invalid address: contains a space"
+    if _ENCODED_WORD_RE.search(address):
+        return "invalid address: contains RFC 2047 encoded-word syntax (=?…?=)"
     if address.count("@") != 1:
         return "invalid address: must contain exactly one @"
     local, domain = address.split("@")

@@ -7,6 +7,10 @@ import re
 from email.message import EmailMessage
 from pathlib import Path
 
+from .errors import MessageError
+from .message import wire_bytes
+from .transport import PermanentFailure
+
 
 class DryRunTransport:
     dry_run = True
@@ -17,13 +21,17 @@ class DryRunTransport:
         self.written: list[Path] = []
 
     def send(self, message: EmailMessage, sender: str, recipient: str) -> None:
+        try:
+            data = wire_bytes(message)
+        except MessageError as exc:
+            raise PermanentFailure(f"not written: {exc}") from exc
         path = self.directory / eml_name(message)
         # Write then rename: an interrupted dry run never leaves a truncated .eml behind.
         tmp = path.with_suffix(".eml.tmp")
         # Owner-only, like the outbox: the files carry recipients' addresses and names.
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as f:
-            f.write(message.as_bytes())
+            f.write(data)
         os.replace(tmp, path)
         self.written.append(path)
 

@@ -15,7 +15,7 @@ from typing import Literal
 
 import jinja2
 
-from .address import address_problem, control_problem, to_ascii_domain
+from .address import address_problem, header_text_problem, name_problem, to_ascii_domain
 from .errors import MessageError
 from .recipients import Recipient
 
@@ -113,12 +113,15 @@ class MessageBuilder:
             raise MessageError(f"no email template {exc.name} in {templates_dir}") from exc
         except jinja2.TemplateSyntaxError as exc:
             raise MessageError(f"{exc.filename}:{exc.lineno}: {exc.message}") from exc
-        # Render every language once now: a template error must stop the run before the
-        # first message goes out, not after half the list has been sent.
+        # Render every language once now: a template error or a subject too long for a
+        # header must stop the run before the first message goes out, not after half the
+        # list has been sent.
         for lang in notice.languages:
             for name in ("", "probe"):
-                self.build(
-                    Recipient(notice.sender, lang, name, 0), datetime(2000, 1, 1, tzinfo=UTC)
+                wire_bytes(
+                    self.build(
+                        Recipient(notice.sender, lang, name, 0), datetime(2000, 1, 1, tzinfo=UTC)
+                    )
                 )
 
     def build(self, recipient: Recipient, now: datetime) -> EmailMessage:
@@ -136,8 +139,11 @@ class MessageBuilder:
 
         msg = EmailMessage(policy=POLICY)
         msg["Subject"] = _header(subject, "Subject")
-        msg["From"] = Address(_header(text.sender_name, "sender name"), addr_spec=notice.sender)
-        msg["To"] = Address(_header(recipient.name, "recipient name"), addr_spec=recipient.email)
+        msg["From"] = Address(_name(text.sender_name, "sender name"), addr_spec=notice.sender)
+        msg["To"] = Address(
+            _name(recipient.name, "recipient name"),
+            addr_spec=_address(recipient.email, "recipient address"),
+        )
         if notice.reply_to:
             msg["Reply-To"] = Address(addr_spec=notice.reply_to)
         msg["Date"] = format_datetime(now)
@@ -151,7 +157,7 @@ class MessageBuilder:
         msg.set_content(body_text, charset="utf-8")
         msg.add_alternative(body_html, subtype="html", charset="utf-8")
         # After the bodies: set_content() clears every Content-* header.
-        msg["Content-Language"] = recipient.language
+        msg["Content-Language"] = _header(recipient.language, "language")
         # The default boundary is random; a fixed one keeps dry-run output byte-identical.
         # "=_" can occur in neither base64 nor quoted-printable text, so it cannot collide.
         msg.set_boundary(f"=_kaitei_{msg_id[8:40]}")
@@ -202,6 +208,10 @@ class MessageBuilder:
             problem = address_problem(value)
             if problem is not None:
                 raise MessageError(f"{label} address {value!r}: {problem}")
+        if notice.list_unsubscribe is not None:
+            problem = list_unsubscribe_problem(notice.list_unsubscribe)
+            if problem is not None:
+                raise MessageError(f"List-Unsubscribe {notice.list_unsubscribe!r}: {problem}")
         for lang, text in notice.texts.items():
             for label, value in (
                 ("title", text.title),
@@ -209,7 +219,8 @@ class MessageBuilder:
                 ("notice_url", text.notice_url),
                 ("diff_url", text.diff_url),
             ):
-                problem = control_problem(value)
+                check = name_problem if label == "sender_name" else header_text_problem
+                problem = check(value)
                 if problem is not None:
                     raise MessageError(f"notice {lang} {label}: {problem}")
                 if not value.strip():
@@ -222,11 +233,78 @@ class MessageBuilder:
                     raise MessageError(f"notice {lang} {label}: {url!r} is not an http(s) URL")
 
 
+def list_unsubscribe_problem(value: str) -> str | None:
+    """Say why `value` cannot be sent as List-Unsubscribe (RFC 2369), or None."""
+    problem = header_text_problem(value)
+    if problem is not None:
+        return problem
+    if not value.startswith(("https://", "http://", "mailto:")):
+        return "must be an https:// (or http://) URL or a mailto: address"
+    # The header is <URL>: anything that ends the angle brackets, or starts another URL
+    # in the list, or would need encoding, is not part of one address.
+    if not value.isascii() or any(ch in value for ch in ' \t<>,"') or len(value) > 500:
+        return (
+            "must be one URL of at most 500 ASCII characters without spaces, "
+            "angle brackets, commas or quotes (percent-encode them)"
+        )
+    return None
+
+
 def _header(value: str, label: str) -> str:
-    problem = control_problem(value)
+    problem = header_text_problem(value)
     if problem is not None:
         raise MessageError(f"{label} {value!r} {problem}; refusing to put it in a header")
     return value
+
+
+def _address(value: str, label: str) -> str:
+    # load_recipients() has checked it already; the builder may be called directly.
+    problem = address_problem(value)
+    if problem is not None:
+        raise MessageError(f"{label} {value!r}: {problem}")
+    return value
+
+
+def _name(value: str, label: str) -> str:
+    problem = name_problem(value)
+    if problem is not None:
+        raise MessageError(f"{label} {value[:60]!r} {problem}; refusing to put it in a header")
+    return value
+
+
+MAX_LINE_OCTETS = 998  # RFC 5322 2.1.1, without the CRLF
+
+
+def wire_bytes(msg: EmailMessage) -> bytes:
+    """The message as it goes on the wire, after proving its header block sound.
+
+    Whatever the inputs and whatever this Python's email package does with them: no line is
+    longer than 998 octets, no CR or LF stands alone, and every header line either starts
+    one of the headers that were set, in their order, or continues the one before (starts
+    with a space or a tab). So no input can have added a header. Raises MessageError.
+    """
+    raw = msg.as_bytes()
+    head, sep, _ = raw.partition(b"\r\n\r\n")
+    lines = raw.split(b"\r\n")
+    longest = max(len(line) for line in lines)
+    if not sep or longest > MAX_LINE_OCTETS:
+        raise MessageError(
+            f"message {msg['Message-ID']}: a line of {longest} octets "
+            f"(SMTP allows {MAX_LINE_OCTETS})"
+        )
+    names: list[str] = []
+    for line in head.split(b"\r\n"):
+        if b"\r" in line or b"\n" in line:
+            raise MessageError(f"message {msg['Message-ID']}: a bare CR or LF in a header")
+        if line[:1] not in (b" ", b"\t"):
+            names.append(line.partition(b":")[0].decode("ascii", "replace"))
+    expected = [name for name, _ in msg.raw_items()]
+    if names != expected:
+        raise MessageError(
+            f"message {msg['Message-ID']}: the headers on the wire ({', '.join(names)}) "
+            f"are not those that were set ({', '.join(expected)})"
+        )
+    return raw
 
 
 def long_date(day: date, language: str) -> str:

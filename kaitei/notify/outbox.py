@@ -5,6 +5,11 @@ and as `sent` after the server accepted it. Sending is sequential, so after a cr
 moment at most one row is `sending`: the message in flight. A rerun sends it again (at most
 one duplicate, recognisable by its Message-ID) and everything still `queued`; `sent` rows
 are never sent again.
+
+`unconfirmed` counts the attempts that may have delivered the message without the server
+saying so: a run that died while the row was `sending`, or a connection lost after the
+whole message was handed over. Each is a possible duplicate once the message is sent, and
+the run that sends it reports them.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from .errors import NotifyError
 from .recipients import Recipient
 
 State = Literal["queued", "sending", "sent", "failed", "rejected"]
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS delivery (
@@ -33,6 +38,7 @@ CREATE TABLE IF NOT EXISTS delivery (
     state      TEXT NOT NULL
                CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'rejected')),
     attempts   INTEGER NOT NULL DEFAULT 0,
+    unconfirmed INTEGER NOT NULL DEFAULT 0,  -- attempts the server may have delivered
     last_error TEXT,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
@@ -48,6 +54,7 @@ class Row:
     state: State
     attempts: int
     last_error: str | None
+    unconfirmed: int
 
 
 class Outbox:
@@ -60,23 +67,24 @@ class Outbox:
     @classmethod
     def open(cls, path: Path | None) -> Outbox:
         """Open (creating) the outbox at `path`; None gives a throwaway in-memory one."""
-        lock_fd = _lock(path) if path is not None else None
+        real = Path(os.path.realpath(path)) if path is not None else None
+        lock_fd = _lock(real, path) if real is not None and path is not None else None
         conn = None
         try:
-            if path is not None and not path.exists():
-                # The outbox holds addresses: readable by its owner only. SQLite gives the
-                # -wal and -shm files the same mode as the database.
-                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             # isolation_level=None: we write BEGIN/COMMIT ourselves, so every state change is
             # exactly one transaction, committed before the next step happens.
-            conn = sqlite3.connect(str(path) if path else ":memory:", isolation_level=None)
-            if path is not None:
+            conn = sqlite3.connect(str(real) if real else ":memory:", isolation_level=None)
+            if real is not None:
                 conn.execute("PRAGMA journal_mode=WAL")
                 # FULL: a committed `sent` survives power loss too, not only a killed process.
                 conn.execute("PRAGMA synchronous=FULL")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, SCHEMA_VERSION):
+            if version not in (0, 1, SCHEMA_VERSION):
                 raise NotifyError(f"{path}: outbox schema {version} is newer than this kaitei")
+            if version == 1:
+                conn.execute(
+                    "ALTER TABLE delivery ADD COLUMN unconfirmed INTEGER NOT NULL DEFAULT 0"
+                )
             conn.executescript(_SCHEMA)
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except BaseException as exc:
@@ -141,10 +149,21 @@ class Outbox:
 
     def rows(self, notice_id: str) -> dict[str, Row]:
         cursor = self._conn.execute(
-            "SELECT recipient, state, attempts, last_error FROM delivery WHERE notice_id = ?",
+            "SELECT recipient, state, attempts, last_error, unconfirmed FROM delivery "
+            "WHERE notice_id = ?",
             (notice_id,),
         )
-        return {r[0]: Row(r[0], r[1], r[2], r[3]) for r in cursor}
+        return {r[0]: Row(r[0], r[1], r[2], r[3], r[4]) for r in cursor}
+
+    def recover_in_flight(self, notice_id: str, now: datetime) -> None:
+        """Rows left `sending` by a run that died: the server may have them; count that."""
+        with self._transaction():
+            self._conn.execute(
+                "UPDATE delivery SET state = 'queued', unconfirmed = unconfirmed + 1, "
+                "last_error = 'the run stopped while this message was being sent', "
+                "updated_at = ? WHERE notice_id = ? AND state = 'sending'",
+                (now.isoformat(), notice_id),
+            )
 
     def mark_sending(self, notice_id: str, recipient: str, now: datetime) -> None:
         self._update(notice_id, recipient, now, "state = 'sending', attempts = attempts + 1")
@@ -158,9 +177,24 @@ class Outbox:
             now.isoformat(),
         )
 
-    def mark_deferred(self, notice_id: str, recipient: str, now: datetime, error: str) -> None:
+    def mark_deferred(
+        self,
+        notice_id: str,
+        recipient: str,
+        now: datetime,
+        error: str,
+        *,
+        unconfirmed: bool = False,
+    ) -> None:
         """Back to `queued`, with the reason: a rerun tries again."""
-        self._update(notice_id, recipient, now, "state = 'queued', last_error = ?", error)
+        self._update(
+            notice_id,
+            recipient,
+            now,
+            "state = 'queued', last_error = ?, unconfirmed = unconfirmed + ?",
+            error,
+            int(unconfirmed),
+        )
 
     def mark_failed(self, notice_id: str, recipient: str, now: datetime, error: str) -> None:
         self._update(notice_id, recipient, now, "state = 'failed', last_error = ?", error)
@@ -199,19 +233,28 @@ class _Transaction:
         self._conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
 
 
-def _lock(path: Path) -> int:
-    """Hold an exclusive lock beside the outbox so two runs cannot both send a notice.
+def _lock(real: Path, given: Path) -> int:
+    """Hold an exclusive lock on the outbox file itself so two runs cannot both send a notice.
 
-    flock is released by the kernel when the process dies, so a SIGKILLed run never leaves
-    a stale lock behind.
+    The lock is on the file, not on a name: the same outbox reached through a symlink, a
+    symlinked folder, a hard link or a relative path is one lock. flock is released by the
+    kernel when the process dies, so a SIGKILLed run never leaves a stale lock behind. It is
+    independent of SQLite's own (POSIX) locks on the same file; the descriptor stays open
+    until after the connection is closed, so closing it never drops one of SQLite's locks.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    real.parent.mkdir(parents=True, exist_ok=True)
+    # The outbox holds addresses: readable by its owner only (SQLite gives the -wal and -shm
+    # files the same mode). Created here, before SQLite sees it, so that it can be locked.
+    try:
+        fd = os.open(real, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        raise NotifyError(f"{given}: cannot open the outbox: {exc.strerror}") from exc
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         os.close(fd)
+        shown = f"{given} ({real})" if real != given else str(given)
         raise NotifyError(
-            f"{path} is in use by another `kaitei notify` run; wait for it to finish"
+            f"{shown} is in use by another `kaitei notify` run; wait for it to finish"
         ) from None
     return fd

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .address import address_problem, control_problem, normalise_address, printable
+from .address import address_problem, control_problem, name_problem, normalise_address, printable
 from .errors import RecipientsFileError
 
 FIELDS = ("email", "language", "name")
@@ -106,7 +106,19 @@ def _csv_rows(path: str, text: str) -> Iterator[_Row]:
         except StopIteration:
             return
         except csv.Error as exc:
-            yield start, f"not valid CSV: {_csv_hint(str(exc))}"
+            if "unexpected end of data" in str(exc):
+                # Every row after the open quote was read into one field: rejecting that one
+                # "row" would silently drop all of them, so the whole file is refused.
+                raise RecipientsFileError(
+                    path,
+                    "a quote opened on this line is never closed, so every row after it was "
+                    "read as part of one field; close the quote (and double any quote inside "
+                    'a field: "")',
+                    start,
+                ) from exc
+            end = reader.line_num
+            span = f" (lines {start}-{end} were read as one row)" if end > start else ""
+            yield start, f"not valid CSV{span}: {_csv_hint(str(exc))}"
             continue
         if not any(cell.strip() for cell in cells):
             continue
@@ -119,8 +131,6 @@ def _csv_rows(path: str, text: str) -> Iterator[_Row]:
 
 def _csv_hint(error: str) -> str:
     # The csv module's messages name parser states; say what the editor must fix instead.
-    if "unexpected end of data" in error:
-        return "a quote opened here is never closed, so the rest of the file was read as one field"
     if "expected after" in error:
         return 'a quote inside a field; quote the whole field and double the inner quote ("")'
     return error
@@ -189,6 +199,11 @@ def _row_problem(row: Mapping[str, object], languages: Collection[str], allowed:
         problem = control_problem(value)
         if problem is not None:
             return f"{field}: {problem}"
+    name = row.get("name")
+    if isinstance(name, str):
+        problem = name_problem(name.strip())
+        if problem is not None:
+            return f"name: {problem}"
     email = str(row["email"]).strip()
     problem = address_problem(email)
     if problem is not None:

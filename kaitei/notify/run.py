@@ -40,13 +40,24 @@ class Failure:
 
 
 @dataclass(frozen=True, slots=True)
+class Resend:
+    """A recipient sent the message after attempts the server may have delivered."""
+
+    line: int
+    email: str
+    unconfirmed: int  # earlier attempts, in this run or before, that may have arrived
+
+
+@dataclass(frozen=True, slots=True)
 class Summary:
     notice_id: str
     dry_run: bool
     recipients: int  # valid rows in the file
     sent: int  # handed to the server (or written as .eml) in this run
     already_sent: int  # skipped: sent by an earlier run
-    resent_in_flight: int  # in flight when an earlier run died; sent again, may be a duplicate
+    # Sent after an attempt that was never confirmed (the run died while sending, or the
+    # connection dropped after the message was handed over): may have arrived twice.
+    resent: tuple[Resend, ...]
     failed: tuple[Failure, ...]  # permanent failures (5xx), now or in an earlier run
     deferred: tuple[Failure, ...]  # temporary failures: still queued, a rerun retries them
     rejected: tuple[Rejected, ...]
@@ -57,6 +68,15 @@ class Summary:
     def complete(self) -> bool:
         """Every valid recipient has been sent the message."""
         return self.sent + self.already_sent == self.recipients
+
+    @property
+    def refused_rows(self) -> tuple[Rejected, ...]:
+        """Rows of the file that get no message (a duplicate's mailbox gets one, once)."""
+        return tuple(r for r in self.rejected if r.duplicate_of is None)
+
+    def succeeded(self, *, allow_rejected: bool = False) -> bool:
+        """Everyone was sent the message, and no row was refused unless that is allowed."""
+        return self.complete and (allow_rejected or not self.refused_rows)
 
 
 def deliver(
@@ -85,7 +105,8 @@ def deliver(
     notice_id = notice.notice_id
     pacer = RateLimiter(rate, clock)
 
-    sent = already_sent = in_flight = 0
+    sent = already_sent = 0
+    resent: list[Resend] = []
     failed: list[Failure] = []
     deferred: list[Failure] = []
     stopped: str | None = None
@@ -96,6 +117,7 @@ def deliver(
             [r.value.strip() for r in listing.rejected if r.value and r.duplicate_of is None],
             clock.now(),
         )
+        outbox.recover_in_flight(notice_id, clock.now())
         if retry_failed:
             outbox.requeue_failed(notice_id, clock.now())
         rows = outbox.rows(notice_id)
@@ -107,18 +129,20 @@ def deliver(
             elif row.state == "failed":
                 failed.append(Failure(recipient.line, recipient.email, row.last_error or ""))
             else:
-                in_flight += row.state == "sending"
                 pending.append(recipient)
 
         deferred_in_a_row = failed_in_a_row = not_attempted = index = 0
         try:
             for index, recipient in enumerate(pending):
                 message = builder.build(recipient, clock.now())
-                outcome = _send_one(
+                outcome, unconfirmed = _send_one(
                     outbox, transport, pacer, clock, retry, notice, recipient, message
                 )
+                unconfirmed += rows[recipient.key].unconfirmed
                 if outcome is None:
                     sent += 1
+                    if unconfirmed:
+                        resent.append(Resend(recipient.line, recipient.email, unconfirmed))
                     deferred_in_a_row = failed_in_a_row = 0
                 elif isinstance(outcome, PermanentFailure):
                     failed.append(Failure(recipient.line, recipient.email, str(outcome)))
@@ -155,7 +179,7 @@ def deliver(
         recipients=len(listing.recipients),
         sent=sent,
         already_sent=already_sent,
-        resent_in_flight=in_flight,
+        resent=tuple(resent),
         failed=tuple(failed),
         deferred=tuple(deferred),
         rejected=listing.rejected,
@@ -173,9 +197,14 @@ def _send_one(
     notice: NoticeMail,
     recipient: Recipient,
     message: EmailMessage,
-) -> TransientFailure | PermanentFailure | None:
-    """Try one message up to retry.attempts times; None when the server accepted it."""
+) -> tuple[TransientFailure | PermanentFailure | None, int]:
+    """Try one message up to retry.attempts times.
+
+    Returns the outcome (None when the server accepted it) and how many of this run's
+    attempts ended unconfirmed: each of those may have delivered a copy already.
+    """
     last: TransientFailure | None = None
+    unconfirmed = 0
     for attempt in range(1, retry.attempts + 1):
         if attempt > 1:
             clock.sleep(retry.delay(attempt - 1))
@@ -187,18 +216,25 @@ def _send_one(
             transport.send(message, notice.sender, recipient.email)
         except PermanentFailure as exc:
             outbox.mark_failed(notice.notice_id, recipient.key, clock.now(), str(exc))
-            return exc
+            return exc, unconfirmed
         except TransientFailure as exc:
-            outbox.mark_deferred(notice.notice_id, recipient.key, clock.now(), str(exc))
+            unconfirmed += exc.unconfirmed
+            outbox.mark_deferred(
+                notice.notice_id,
+                recipient.key,
+                clock.now(),
+                str(exc),
+                unconfirmed=exc.unconfirmed,
+            )
             last = exc
             continue
         except TransportError:
             outbox.mark_deferred(notice.notice_id, recipient.key, clock.now(), "run stopped")
             raise
         outbox.mark_sent(notice.notice_id, recipient.key, clock.now())
-        return None
+        return None, unconfirmed
     assert last is not None
-    return last
+    return last, unconfirmed
 
 
 def format_summary(summary: Summary) -> str:
@@ -209,19 +245,34 @@ def format_summary(summary: Summary) -> str:
         f"  {verb}: {summary.sent}",
         f"  skipped, already sent: {summary.already_sent}",
     ]
-    if summary.resent_in_flight:
+    if summary.resent:
+        retries = sum(r.unconfirmed for r in summary.resent)
+        counted = f" ({retries} retries)" if retries != len(summary.resent) else ""
         lines.append(
-            f"  sent again after an interrupted run (may have arrived twice): "
-            f"{summary.resent_in_flight}"
+            "  sent again after an attempt the server never confirmed "
+            f"(may have arrived twice): {len(summary.resent)}{counted}"
         )
+        lines.extend(
+            f"    line {r.line} ({mask_address(r.email)}): "
+            f"{_attempts(r.unconfirmed)} before this one may have arrived"
+            for r in summary.resent
+        )
+    duplicates = [r for r in summary.rejected if r.duplicate_of is not None]
     sections: list[tuple[str, list[str]]] = [
         ("failed permanently", [_line(f) for f in summary.failed]),
         ("deferred, will be retried by the next run", [_line(f) for f in summary.deferred]),
         (
-            "rejected rows in the recipients file",
-            [f"line {r.line}: {r.reason}" for r in summary.rejected],
+            "rejected rows in the recipients file, sent nothing",
+            [f"line {r.line}: {r.reason}" for r in summary.refused_rows],
         ),
     ]
+    if duplicates:
+        sections.append(
+            (
+                "duplicate rows, their mailbox is sent one message",
+                [f"line {r.line}: {r.reason}" for r in duplicates],
+            )
+        )
     for title, items in sections:
         lines.append(f"  {title}: {len(items)}")
         lines.extend(f"    {item}" for item in items)
@@ -231,12 +282,21 @@ def format_summary(summary: Summary) -> str:
         lines.append(f"  STOPPED: {summary.stopped}")
     if (summary.deferred or summary.not_attempted) and not summary.dry_run:
         lines.append("  Run the same command again to retry what is still queued.")
+    if summary.refused_rows:
+        lines.append(
+            "  Rejected rows get no message: correct them in the recipients file and run the "
+            "same command again (those already sent are skipped)."
+        )
     if summary.failed and not summary.dry_run:
         lines.append(
             "  Permanent failures are not retried by a rerun: correct the address in the "
             "recipients file, or retry them explicitly."
         )
     return "\n".join(lines)
+
+
+def _attempts(count: int) -> str:
+    return "1 attempt" if count == 1 else f"{count} attempts"
 
 
 def _line(failure: Failure) -> str:

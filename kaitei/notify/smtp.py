@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import NoReturn
 
-from .errors import TransportError
+from .errors import MessageError, TransportError
+from .message import wire_bytes
 from .transport import PermanentFailure, TransientFailure
 
 ENV_HOST = "KAITEI_SMTP_HOST"
@@ -86,6 +87,24 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+class Connection(smtplib.SMTP):
+    """smtplib.SMTP that knows whether the message in hand may have been delivered.
+
+    Between the server's 354 (go ahead) and its reply to the final dot, the message is the
+    server's: if the connection drops there, it may well be delivered (RFC 1047). smtplib
+    does not tell that moment apart from a drop at MAIL or RCPT, which delivers nothing.
+    """
+
+    message_unconfirmed = False
+
+    def getreply(self) -> tuple[int, bytes]:
+        # Set by 354; cleared by the next reply that arrives. A reply that never comes (the
+        # connection drops, the read times out) raises here and leaves it set.
+        code, reply = super().getreply()
+        self.message_unconfirmed = code == 354
+        return code, reply
+
+
 class SmtpTransport:
     dry_run = False
 
@@ -94,23 +113,28 @@ class SmtpTransport:
         settings: SmtpSettings,
         *,
         ssl_context: ssl.SSLContext | None = None,
-        connect: Callable[[SmtpSettings], smtplib.SMTP] | None = None,
+        connect: Callable[[SmtpSettings], Connection] | None = None,
     ) -> None:
         self.settings = settings
         self._ssl_context = ssl_context
         self._connect_fn = connect or _open
-        self._conn: smtplib.SMTP | None = None
+        self._conn: Connection | None = None
         self._sent_on_conn = 0
         self._last_used = 0.0
 
     def send(self, message: EmailMessage, sender: str, recipient: str) -> None:
+        try:
+            data = wire_bytes(message)
+        except MessageError as exc:
+            raise PermanentFailure(f"not sent: {exc}") from exc
         if self._conn is not None and self._sent_on_conn >= self.settings.messages_per_connection:
             self.close()
         if self._conn is not None and time.monotonic() - self._last_used > IDLE_CHECK_SECONDS:
             self._check_alive()
         conn = self._connection()
+        conn.message_unconfirmed = False
         try:
-            conn.sendmail(sender, [recipient], message.as_bytes())
+            conn.sendmail(sender, [recipient], data)
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
             self._classify(code, reply)
@@ -125,12 +149,17 @@ class SmtpTransport:
             self._classify(exc.smtp_code, exc.smtp_error)
         except smtplib.SMTPResponseException as exc:
             self._classify(exc.smtp_code, exc.smtp_error)
-        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        except (smtplib.SMTPException, OSError) as exc:
+            unconfirmed = conn.message_unconfirmed
             self._drop()
+            if unconfirmed:
+                raise TransientFailure(
+                    f"connection lost after the message was handed over, before the server "
+                    f"confirmed it (it may have been delivered): {exc}",
+                    unconfirmed=True,
+                ) from exc
+            # SMTPException is an OSError: every failure here leaves the connection unusable.
             raise TransientFailure(f"connection lost: {exc}") from exc
-        except smtplib.SMTPException as exc:
-            self._drop()
-            raise TransientFailure(str(exc)) from exc
         finally:
             self._last_used = time.monotonic()
         self._sent_on_conn += 1
@@ -179,7 +208,7 @@ class SmtpTransport:
         if conn is not None:
             conn.close()
 
-    def _connection(self) -> smtplib.SMTP:
+    def _connection(self) -> Connection:
         if self._conn is not None:
             return self._conn
         s = self.settings
@@ -226,5 +255,5 @@ def _text(reply: bytes | str) -> str:
     return " ".join(text.split())
 
 
-def _open(settings: SmtpSettings) -> smtplib.SMTP:
-    return smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+def _open(settings: SmtpSettings) -> Connection:
+    return Connection(settings.host, settings.port, timeout=settings.timeout)

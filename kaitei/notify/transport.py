@@ -7,7 +7,16 @@ from typing import Protocol
 
 
 class TransientFailure(Exception):
-    """Try this message again later: a 4xx reply or a lost connection."""
+    """Try this message again later: a 4xx reply or a lost connection.
+
+    `unconfirmed`: the whole message had been handed over (after DATA's 354) when the
+    connection was lost, so the server may have delivered it; sending it again may make a
+    duplicate, and the run says so.
+    """
+
+    def __init__(self, reason: str, *, unconfirmed: bool = False) -> None:
+        super().__init__(reason)
+        self.unconfirmed = unconfirmed
 
 
 class PermanentFailure(Exception):

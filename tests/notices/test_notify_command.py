@@ -202,3 +202,62 @@ def test_refuses_to_send_a_password_unencrypted(
     assert code == 1
     err = capsys.readouterr().err
     assert "unencrypted; use --starttls" in err and "secret" not in err
+
+
+def test_rejected_rows_fail_the_run_unless_allowed(
+    tmp_path: Path, site_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recipients = tmp_path / "recipients.csv"
+    recipients.write_text(
+        "email,language,name\na@example.com,ja,A\nnot-an-address,en,B\nc@example.com,fr,C\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "eml"
+    # Everyone valid has the message, yet two rows got nothing: that is not a success.
+    assert notify(site_root, recipients, "--dry-run", str(out)) == 1
+    captured = capsys.readouterr()
+    assert "line 3: email: invalid address: must contain exactly one @" in captured.out
+    assert f"error: 2 rows of {recipients} were rejected and sent nothing" in captured.err
+    assert "--allow-rejected" in captured.err
+    assert len(list(out.iterdir())) == 1
+    assert notify(site_root, recipients, "--dry-run", str(out), "--allow-rejected") == 0
+    assert "rejected rows in the recipients file, sent nothing: 2" in capsys.readouterr().out
+
+
+def test_an_unclosed_quote_sends_nothing_and_fails(
+    tmp_path: Path, site_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recipients = tmp_path / "recipients.csv"
+    recipients.write_text(
+        'email,language,name\na@example.com,ja,A\nb@example.com,ja,"Bee\nc@example.com,en,C\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "eml"
+    assert notify(site_root, recipients, "--dry-run", str(out), "--allow-rejected") == 1
+    assert capsys.readouterr().err == (
+        f"kaitei notify: error: {recipients}:3: a quote opened on this line is never closed, "
+        "so every row after it was read as part of one field; close the quote (and double any "
+        'quote inside a field: "")\n'
+    )
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_list_unsubscribe_cannot_add_a_header(
+    tmp_path: Path, site_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recipients = tmp_path / "recipients.csv"
+    write_csv(recipients, 2)
+    out = tmp_path / "eml"
+    evil = "=?utf-8?q?x=0D=0AX-Injected:_yes?="
+    assert notify(site_root, recipients, "--dry-run", str(out), "--list-unsubscribe", evil) == 1
+    assert capsys.readouterr().err == (
+        f"kaitei notify: error: List-Unsubscribe '{evil}': contains RFC 2047 encoded-word "
+        "syntax (=?…?=)\n"
+    )
+    assert not out.exists() or not any(out.iterdir())
+    unsubscribe = "https://policies.example.com/unsubscribe?u=1"
+    assert (
+        notify(site_root, recipients, "--dry-run", str(out), "--list-unsubscribe", unsubscribe) == 0
+    )
+    [eml, _] = sorted(out.iterdir())
+    assert parse(eml.read_bytes())["List-Unsubscribe"] == f"<{unsubscribe}>"

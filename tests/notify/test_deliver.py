@@ -244,7 +244,7 @@ def test_summary_masks_addresses_quoted_by_the_server() -> None:
         recipients=2,
         sent=1,
         already_sent=0,
-        resent_in_flight=0,
+        resent=(),
         failed=(Failure(3, "Taro@example.com", "550 5.1.1 <taro@example.com>: unknown user"),),
         deferred=(),
         rejected=(),

@@ -110,6 +110,26 @@ BAD_ROWS = [
     ),
     ("a" * 65 + "@example.com,ja,", INVALID + "more than 64 characters before the @"),
     ("a,ja,x,extra", "has 4 fields, the header has 3"),
+    # RFC 2047 encoded words: decoded by the email package into a header of their own.
+    (
+        "a@example.com,ja,=?utf-8?q?x=0D=0AX-Injected:_yes?=",
+        "name: contains RFC 2047 encoded-word syntax (=?…?=)",
+    ),
+    (
+        "a@example.com,ja,Taro =?ISO-2022-JP?B?GyRCOzMlRRsoQg==?= san",
+        "name: contains RFC 2047 encoded-word syntax (=?…?=)",
+    ),
+    (
+        "=?utf-8?q?=0D=0AX-Injected=3A_yes?=@example.com,ja,",
+        INVALID + "contains RFC 2047 encoded-word syntax (=?…?=)",
+    ),
+    ("a@example.com,ja," + "x" * 257, "name: longer than 256 characters (257)"),
+    ("a@example.com,ja," + "山" * 10_000, "name: longer than 256 characters (10000)"),
+    (
+        'a@example.com,ja,"Bee" Honey',
+        "not valid CSV: a quote inside a field; quote the whole field and double the inner "
+        'quote ("")',
+    ),
 ]
 
 
@@ -120,6 +140,43 @@ def test_bad_row_rejected_with_reason(tmp_path: Path, row: str, reason: str) -> 
     # The good rows around it survive: one bad row never stops the run.
     assert [r[0] for r in ok] == ["good@example.com", "last@example.com"]
     assert [(r.line, r.reason) for r in bad] == [(3, reason)]
+
+
+def test_names_at_the_limit_are_kept(tmp_path: Path) -> None:
+    ok, bad = load(tmp_path, "r.csv", f"email,language,name\na@example.com,ja,{'山' * 256}\n")
+    assert bad == [] and ok[0][2] == "山" * 256
+
+
+def test_an_unclosed_quote_is_an_error_naming_its_line(tmp_path: Path) -> None:
+    # The open quote swallows every later row into one field: refuse the file, send nobody.
+    path = tmp_path / "r.csv"
+    path.write_text(
+        'email,language,name\na@example.com,ja,A\nb@example.com,ja,"Bee\n'
+        "c@example.com,en,C\nd@example.com,en,D\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RecipientsFileError) as info:
+        load_recipients(path, LANGS)
+    assert str(info.value) == (
+        f"{path}:3: a quote opened on this line is never closed, so every row after it was "
+        'read as part of one field; close the quote (and double any quote inside a field: "")'
+    )
+
+
+def test_a_quote_closed_rows_later_names_the_rows_it_swallowed(tmp_path: Path) -> None:
+    content = (
+        'email,language,name\na@example.com,ja,"Bee\nc@example.com,en,C\n'
+        'd@example.com,en,"D"\ne@example.com,en,E\n'
+    )
+    ok, bad = load(tmp_path, "r.csv", content)
+    assert [r[0] for r in ok] == ["e@example.com"]
+    assert [(r.line, r.reason) for r in bad] == [
+        (
+            2,
+            "not valid CSV (lines 2-4 were read as one row): a quote inside a field; quote "
+            'the whole field and double the inner quote ("")',
+        )
+    ]
 
 
 def test_rejected_value_is_printable(tmp_path: Path) -> None:
