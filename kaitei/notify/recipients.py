@@ -60,7 +60,11 @@ def load_recipients(path: Path, languages: Collection[str]) -> RecipientList:
             str(path), f"not UTF-8 (byte offset {exc.start}); save the file as UTF-8"
         ) from exc
     rows = _jsonl_rows(text) if _is_jsonl(path, text) else _csv_rows(str(path), text)
-    return _validate(rows, languages)
+    listing = _validate(rows, languages)
+    if not listing.recipients and not listing.rejected:
+        # A notice "sent" to nobody is a failed export, not a success: say so.
+        raise RecipientsFileError(str(path), "no recipients: the file has no rows")
+    return listing
 
 
 def _is_jsonl(path: Path, text: str) -> bool:

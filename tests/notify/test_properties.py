@@ -12,10 +12,12 @@ from email.message import EmailMessage
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kaitei.notify import MessageBuilder, Recipient, RecipientsFileError, load_recipients
+from kaitei.notify.message import wire_bytes
 from tests.notify.support import sample_notice
 
 LANGS = ("ja", "en")
@@ -23,7 +25,14 @@ BUILDER = MessageBuilder(sample_notice())
 NOW = datetime(2020, 8, 31, tzinfo=UTC)
 
 # Mostly plausible values, with the characters that break headers mixed in often.
-nasty = st.sampled_from(["\r", "\n", "\r\n", "\x00", "\x1b", "\u2028", "\u202e", ",", '"', " "])
+# The encoded word decodes to CR LF and a header of its own (issue 13); the long run of
+# letters has no space to fold at.
+nasty = st.sampled_from(
+    [
+        *["\r", "\n", "\r\n", "\x00", "\x1b", "\u2028", "\u202e", ",", '"', " ", "\\"],
+        *["=?utf-8?q?x=0D=0AX-Injected:_yes?=", "=?", "?=", "Q" * 300],
+    ]
+)
 text = st.lists(st.one_of(st.text(max_size=6), nasty), max_size=6).map("".join)
 emails = st.one_of(
     st.emails().map(str),
@@ -35,6 +44,7 @@ rows = st.lists(
         {"email": emails, "language": st.sampled_from(["ja", "en", "JA", "fr", "", "ja\r"])},
         optional={"name": text},
     ),
+    min_size=1,
     max_size=8,
 )
 
@@ -56,11 +66,11 @@ def check_accepted(accepted: list[tuple[str, str, str]]) -> None:
     for email, language, name in accepted:
         assert language in LANGS
         assert not has_control(email) and not has_control(name)
-        msg = message_from_bytes(
-            BUILDER.build(Recipient(email, language, name, 0), NOW).as_bytes(),
-            policy=policy.default,
-        )
+        built = BUILDER.build(Recipient(email, language, name, 0), NOW)
+        raw = wire_bytes(built)  # raises if a header line is too long or not one that was set
+        msg = message_from_bytes(raw, policy=policy.default)
         assert isinstance(msg, EmailMessage)
+        assert msg.keys() == built.keys()
         # Exactly one recipient, the one we meant, and no header smuggled in.
         [to] = msg.get_all("To") or []
         assert [a.addr_spec for a in to.addresses] == [email]
@@ -86,6 +96,12 @@ def test_csv_rows_never_crash_and_never_leak_controls(data: list[dict[str, str]]
     writer.writerow(["email", "language", "name"])
     for row in data:
         writer.writerow([row["email"], row["language"], row.get("name", "")])
+    cells = [(row["email"], row["language"], row.get("name", "")) for row in data]
+    if not any(cell.strip() for row in cells for cell in row):
+        # Blank rows are skipped; a file of nothing else is refused, not "sent" to nobody.
+        with pytest.raises(RecipientsFileError, match="no recipients"):
+            parse(out.getvalue(), ".csv")
+        return
     _, _, accepted = parse(out.getvalue(), ".csv")
     check_accepted(accepted)
 

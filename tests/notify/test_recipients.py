@@ -221,6 +221,7 @@ def test_duplicates_keep_first_and_report_the_rest(tmp_path: Path) -> None:
             "r.csv:1: the header lacks email, language; expected email,language,name",
         ),
         (b"email,language,email\n", "r.csv:1: the header names email twice"),
+        (b"email,language,name\n\n,,\n", "r.csv: no recipients: the file has no rows"),
         (
             b"email,language\n\x82\xa0,ja\n",
             "r.csv: not UTF-8 (byte offset 15); save the file as UTF-8",
@@ -233,6 +234,14 @@ def test_unreadable_file_raises(tmp_path: Path, content: bytes, message: str) ->
     with pytest.raises(RecipientsFileError) as info:
         load_recipients(path, LANGS)
     assert str(info.value) == message.replace("r.csv", str(path))
+
+
+def test_an_empty_json_lines_file_raises(tmp_path: Path) -> None:
+    path = tmp_path / "r.jsonl"
+    path.write_text("\n\n", encoding="utf-8")
+    with pytest.raises(RecipientsFileError) as info:
+        load_recipients(path, LANGS)
+    assert str(info.value) == f"{path}: no recipients: the file has no rows"
 
 
 def test_missing_file_raises(tmp_path: Path) -> None:
