@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.headerregistry import Address, BaseHeader, HeaderRegistry
@@ -138,11 +138,13 @@ class MessageBuilder:
             raise MessageError(f"email template for {recipient.language!r}: {exc}") from exc
 
         msg = EmailMessage(policy=POLICY)
-        msg["Subject"] = _header(subject, "Subject")
-        msg["From"] = Address(_name(text.sender_name, "sender name"), addr_spec=notice.sender)
+        msg["Subject"] = _checked(subject, "Subject", header_text_problem)
+        msg["From"] = Address(
+            _checked(text.sender_name, "sender name", name_problem), addr_spec=notice.sender
+        )
         msg["To"] = Address(
-            _name(recipient.name, "recipient name"),
-            addr_spec=_address(recipient.email, "recipient address"),
+            _checked(recipient.name, "recipient name", name_problem),
+            addr_spec=_checked(recipient.email, "recipient address", address_problem),
         )
         if notice.reply_to:
             msg["Reply-To"] = Address(addr_spec=notice.reply_to)
@@ -152,12 +154,12 @@ class MessageBuilder:
         # RFC 3834: keeps vacation responders from answering a mass mailing.
         msg["Auto-Submitted"] = "auto-generated"
         if notice.list_unsubscribe:
-            msg["List-Unsubscribe"] = f"<{_header(notice.list_unsubscribe, 'List-Unsubscribe')}>"
-        msg["X-Kaitei-Notice"] = _header(notice.notice_id, "notice id")
+            msg["List-Unsubscribe"] = f"<{notice.list_unsubscribe}>"  # checked up front
+        msg["X-Kaitei-Notice"] = _checked(notice.notice_id, "notice id", header_text_problem)
         msg.set_content(body_text, charset="utf-8")
         msg.add_alternative(body_html, subtype="html", charset="utf-8")
         # After the bodies: set_content() clears every Content-* header.
-        msg["Content-Language"] = _header(recipient.language, "language")
+        msg["Content-Language"] = _checked(recipient.language, "language", header_text_problem)
         # The default boundary is random; a fixed one keeps dry-run output byte-identical.
         # "=_" can occur in neither base64 nor quoted-printable text, so it cannot collide.
         msg.set_boundary(f"=_kaitei_{msg_id[8:40]}")
@@ -250,25 +252,12 @@ def list_unsubscribe_problem(value: str) -> str | None:
     return None
 
 
-def _header(value: str, label: str) -> str:
-    problem = header_text_problem(value)
+def _checked(value: str, label: str, check: Callable[[str], str | None]) -> str:
+    # The notice was checked up front and load_recipients() checked every row; this is the
+    # last look before a value goes into a header, for callers that skip those.
+    problem = check(value)
     if problem is not None:
-        raise MessageError(f"{label} {value!r} {problem}; refusing to put it in a header")
-    return value
-
-
-def _address(value: str, label: str) -> str:
-    # load_recipients() has checked it already; the builder may be called directly.
-    problem = address_problem(value)
-    if problem is not None:
-        raise MessageError(f"{label} {value!r}: {problem}")
-    return value
-
-
-def _name(value: str, label: str) -> str:
-    problem = name_problem(value)
-    if problem is not None:
-        raise MessageError(f"{label} {value[:60]!r} {problem}; refusing to put it in a header")
+        raise MessageError(f"{label} {value[:60]!r}: {problem}; refusing to put it in a header")
     return value
 
 

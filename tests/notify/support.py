@@ -12,7 +12,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from kaitei.notify import NoticeMail, NoticeText
+from kaitei.notify import NoticeMail, NoticeText, SmtpSettings, SmtpTransport, Summary, deliver
 
 # A hook may return an SMTP reply ("451 ...") to refuse, or None to go on normally.
 Hook = Callable[["Recorder", Any, Any], str | None]
@@ -85,6 +85,16 @@ class SmtpServer:
     host: str
     port: int
     recorder: Recorder
+
+
+def run(
+    notice: NoticeMail, tmp_path: Path, server: SmtpServer, clock: FakeClock, **kw: Any
+) -> Summary:
+    """deliver() of tmp_path/r.csv to the test server, through tmp_path/outbox.sqlite."""
+    transport = SmtpTransport(SmtpSettings(server.host, server.port, timeout=10))
+    return deliver(
+        notice, tmp_path / "r.csv", tmp_path / "outbox.sqlite", transport, clock=clock, **kw
+    )
 
 
 def free_port() -> int:

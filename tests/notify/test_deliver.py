@@ -22,21 +22,13 @@ from kaitei.notify import (
     format_summary,
     message_id,
 )
-from tests.notify.support import FakeClock, Recorder, SmtpServer, write_csv
+from tests.notify.support import FakeClock, Recorder, SmtpServer, run, write_csv
 
 HEADERS = BytesHeaderParser(policy=policy.compat32)
 
 
 def transport(server: SmtpServer) -> SmtpTransport:
     return SmtpTransport(SmtpSettings(server.host, server.port, timeout=10))
-
-
-def run(
-    notice: NoticeMail, tmp_path: Path, server: SmtpServer, clock: FakeClock, **kw: Any
-) -> Summary:
-    return deliver(
-        notice, tmp_path / "r.csv", tmp_path / "outbox.sqlite", transport(server), clock=clock, **kw
-    )
 
 
 def test_thousand_recipients_ja_and_en(

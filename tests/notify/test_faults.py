@@ -20,23 +20,13 @@ from kaitei.notify import (
     RetryPolicy,
     SmtpSettings,
     SmtpTransport,
-    Summary,
     deliver,
     format_summary,
     message_id,
 )
-from tests.notify.support import FakeClock, Recorder, SmtpServer, free_port, write_csv
+from tests.notify.support import FakeClock, Recorder, SmtpServer, free_port, run, write_csv
 
 SENDER = Path(__file__).parent / "_sender.py"
-
-
-def run(
-    notice: NoticeMail, tmp_path: Path, server: SmtpServer, clock: FakeClock, **kw: Any
-) -> Summary:
-    transport = SmtpTransport(SmtpSettings(server.host, server.port, timeout=10))
-    return deliver(
-        notice, tmp_path / "r.csv", tmp_path / "outbox.sqlite", transport, clock=clock, **kw
-    )
 
 
 def copies(recorder: Recorder, addresses: list[str]) -> dict[str, int]:

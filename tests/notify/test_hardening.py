@@ -32,29 +32,16 @@ from kaitei.notify import (
     Recipient,
     Resend,
     RetryPolicy,
-    SmtpSettings,
-    SmtpTransport,
-    Summary,
-    deliver,
     format_summary,
 )
 from kaitei.notify.message import POLICY, wire_bytes
-from tests.notify.support import FakeClock, Recorder, SmtpServer, write_csv
+from tests.notify.support import FakeClock, Recorder, SmtpServer, run, write_csv
 
 SENDER = Path(__file__).parent / "_sender.py"
 NOW = datetime(2020, 8, 31, 9, 0, tzinfo=UTC)
 # The probe of issue 13: a CR LF and a header of the attacker's choosing, encoded.
 EVIL = "=?utf-8?q?x=0D=0AX-Injected:_yes?="
 ENCODED_WORD = "contains RFC 2047 encoded-word syntax (=?…?=)"
-
-
-def run(
-    notice: NoticeMail, tmp_path: Path, server: SmtpServer, clock: FakeClock, **kw: Any
-) -> Summary:
-    transport = SmtpTransport(SmtpSettings(server.host, server.port, timeout=10))
-    return deliver(
-        notice, tmp_path / "r.csv", tmp_path / "outbox.sqlite", transport, clock=clock, **kw
-    )
 
 
 def header_lines(data: bytes) -> list[bytes]:
@@ -105,7 +92,7 @@ NOTICE_VECTORS = [
     (
         "document id (X-Kaitei-Notice)",
         lambda n: dataclasses.replace(n, doc=EVIL),
-        f"notice id '{EVIL}/2020-10-01' {ENCODED_WORD}; refusing to put it in a header",
+        f"notice id '{EVIL}/2020-10-01': {ENCODED_WORD}; refusing to put it in a header",
     ),
     (
         "Reply-To",
@@ -134,7 +121,10 @@ def test_encoded_word_in_an_address_given_to_the_builder_is_refused(notice: Noti
     evil = "=?utf-8?q?=0D=0AX-Injected=3A_yes?=@example.com"
     with pytest.raises(MessageError) as info:
         MessageBuilder(notice).build(Recipient(evil, "en", "", 2), NOW)
-    assert str(info.value) == f"recipient address '{evil}': invalid address: {ENCODED_WORD}"
+    assert str(info.value) == (
+        f"recipient address '{evil}': invalid address: {ENCODED_WORD}; "
+        "refusing to put it in a header"
+    )
 
 
 def test_the_wire_check_holds_on_this_python_whatever_its_email_package_does() -> None:
@@ -188,7 +178,7 @@ def test_a_header_line_over_998_octets_is_never_sent(notice: NoticeMail) -> None
     with pytest.raises(MessageError) as info:
         MessageBuilder(notice).build(Recipient("a@example.com", "en", "Q" * 2000, 2), NOW)
     assert str(info.value) == (
-        f"recipient name '{'Q' * 60}' longer than 256 characters (2000); "
+        f"recipient name '{'Q' * 60}': longer than 256 characters (2000); "
         "refusing to put it in a header"
     )
     # Bypassing that check, the transport still refuses the line before the server sees it.
