@@ -58,6 +58,8 @@ class Summary:
     # Sent after an attempt that was never confirmed (the run died while sending, or the
     # connection dropped after the message was handed over): may have arrived twice.
     resent: tuple[Resend, ...]
+    # Not sent (failed, deferred, not attempted), yet an attempt may have arrived already.
+    unconfirmed_unsent: tuple[Resend, ...]
     failed: tuple[Failure, ...]  # permanent failures (5xx), now or in an earlier run
     deferred: tuple[Failure, ...]  # temporary failures: still queued, a rerun retries them
     rejected: tuple[Rejected, ...]
@@ -106,7 +108,6 @@ def deliver(
     pacer = RateLimiter(rate, clock)
 
     sent = already_sent = 0
-    resent: list[Resend] = []
     failed: list[Failure] = []
     deferred: list[Failure] = []
     stopped: str | None = None
@@ -135,14 +136,11 @@ def deliver(
         try:
             for index, recipient in enumerate(pending):
                 message = builder.build(recipient, clock.now())
-                outcome, unconfirmed = _send_one(
+                outcome = _send_one(
                     outbox, transport, pacer, clock, retry, notice, recipient, message
                 )
-                unconfirmed += rows[recipient.key].unconfirmed
                 if outcome is None:
                     sent += 1
-                    if unconfirmed:
-                        resent.append(Resend(recipient.line, recipient.email, unconfirmed))
                     deferred_in_a_row = failed_in_a_row = 0
                 elif isinstance(outcome, PermanentFailure):
                     failed.append(Failure(recipient.line, recipient.email, str(outcome)))
@@ -172,6 +170,19 @@ def deliver(
             not_attempted = len(pending) - index
         finally:
             transport.close()
+        # The outbox counts every unconfirmed attempt, in this run and before: report each
+        # recipient who may hold a copy the server never confirmed.
+        final = outbox.rows(notice_id)
+        resent: list[Resend] = []
+        unconfirmed_unsent: list[Resend] = []
+        for recipient in listing.recipients:
+            row = final[recipient.key]
+            if row.unconfirmed:
+                entry = Resend(recipient.line, recipient.email, row.unconfirmed)
+                if row.state != "sent":
+                    unconfirmed_unsent.append(entry)
+                elif rows[recipient.key].state != "sent":  # sent by this run
+                    resent.append(entry)
 
     return Summary(
         notice_id=notice_id,
@@ -180,6 +191,7 @@ def deliver(
         sent=sent,
         already_sent=already_sent,
         resent=tuple(resent),
+        unconfirmed_unsent=tuple(unconfirmed_unsent),
         failed=tuple(failed),
         deferred=tuple(deferred),
         rejected=listing.rejected,
@@ -197,14 +209,9 @@ def _send_one(
     notice: NoticeMail,
     recipient: Recipient,
     message: EmailMessage,
-) -> tuple[TransientFailure | PermanentFailure | None, int]:
-    """Try one message up to retry.attempts times.
-
-    Returns the outcome (None when the server accepted it) and how many of this run's
-    attempts ended unconfirmed: each of those may have delivered a copy already.
-    """
+) -> TransientFailure | PermanentFailure | None:
+    """Try one message up to retry.attempts times; None when the server accepted it."""
     last: TransientFailure | None = None
-    unconfirmed = 0
     for attempt in range(1, retry.attempts + 1):
         if attempt > 1:
             clock.sleep(retry.delay(attempt - 1))
@@ -216,9 +223,8 @@ def _send_one(
             transport.send(message, notice.sender, recipient.email)
         except PermanentFailure as exc:
             outbox.mark_failed(notice.notice_id, recipient.key, clock.now(), str(exc))
-            return exc, unconfirmed
+            return exc
         except TransientFailure as exc:
-            unconfirmed += exc.unconfirmed
             outbox.mark_deferred(
                 notice.notice_id,
                 recipient.key,
@@ -232,9 +238,9 @@ def _send_one(
             outbox.mark_deferred(notice.notice_id, recipient.key, clock.now(), "run stopped")
             raise
         outbox.mark_sent(notice.notice_id, recipient.key, clock.now())
-        return None, unconfirmed
+        return None
     assert last is not None
-    return last, unconfirmed
+    return last
 
 
 def format_summary(summary: Summary) -> str:
@@ -258,6 +264,15 @@ def format_summary(summary: Summary) -> str:
             for r in summary.resent
         )
     duplicates = [r for r in summary.rejected if r.duplicate_of is not None]
+    if summary.unconfirmed_unsent:
+        lines.append(
+            "  not sent yet, but an attempt the server never confirmed may have arrived: "
+            f"{len(summary.unconfirmed_unsent)}"
+        )
+        lines.extend(
+            f"    line {r.line} ({mask_address(r.email)}): {_attempts(r.unconfirmed)}"
+            for r in summary.unconfirmed_unsent
+        )
     sections: list[tuple[str, list[str]]] = [
         ("failed permanently", [_line(f) for f in summary.failed]),
         ("deferred, will be retried by the next run", [_line(f) for f in summary.deferred]),

@@ -237,6 +237,7 @@ def test_summary_masks_addresses_quoted_by_the_server() -> None:
         sent=1,
         already_sent=0,
         resent=(),
+        unconfirmed_unsent=(),
         failed=(Failure(3, "Taro@example.com", "550 5.1.1 <taro@example.com>: unknown user"),),
         deferred=(),
         rejected=(),

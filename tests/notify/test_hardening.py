@@ -309,16 +309,20 @@ def test_every_retry_after_an_unconfirmed_data_is_reported(
     assert [d.email for d in first.deferred] == [addresses[9]]
     assert "may have been delivered" in first.deferred[0].reason
     assert first.resent == (Resend(4, addresses[2], 2), Resend(9, addresses[7], 1))
+    assert first.unconfirmed_unsent == (Resend(11, addresses[9], 3),)
     report = format_summary(first)
     assert (
         "  sent again after an attempt the server never confirmed (may have arrived twice): "
         "2 (3 retries)\n"
         "    line 4 (u***@example.com): 2 attempts before this one may have arrived\n"
         "    line 9 (u***@example.com): 1 attempt before this one may have arrived\n"
+        "  not sent yet, but an attempt the server never confirmed may have arrived: 1\n"
+        "    line 11 (u***@example.com): 3 attempts\n"
     ) in report
 
     second = run(notice, tmp_path, smtp_server, clock, retry=retry)
     # The outbox kept the count: the next run that sends it says so too.
     assert second.sent == 1 and second.resent == (Resend(11, addresses[9], 3),)
+    assert second.unconfirmed_unsent == ()
     counts = {a: len(m) for a, m in smtp_server.recorder.by_recipient().items()}
     assert counts == {a: 1 + {2: 2, 7: 1, 9: 3}.get(i, 0) for i, a in enumerate(addresses)}
