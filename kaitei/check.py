@@ -27,6 +27,7 @@ from .model import (
     Version,
     walk_items,
 )
+from .pathsafety import check_document_id
 
 CheckFn = Callable[[Site, Collector, "CheckOptions"], None]
 
@@ -69,6 +70,7 @@ def check_site(root: Path, as_of: dt.date, strict: bool = False) -> tuple[Site, 
 
 
 def check_document(document: Document, out: Collector) -> None:
+    check_document_id(document, out)
     for index, version in enumerate(document.versions):
         for text in version.texts:
             check_article_numbers(text, out)

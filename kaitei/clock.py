@@ -21,6 +21,14 @@ def _zone(name: str) -> dt.tzinfo:
         raise ClockError(f"unknown time zone {name!r}") from error
 
 
+def valid_timezone(name: str) -> bool:
+    try:
+        _zone(name)
+    except ClockError:
+        return False
+    return True
+
+
 def parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)

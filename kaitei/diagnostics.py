@@ -10,7 +10,8 @@ from typing import Literal
 
 from .model import Span
 
-Severity = Literal["error", "warning"]
+# A note tells what kaitei did with something it does not use; it never fails a run.
+Severity = Literal["error", "warning", "note"]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -24,8 +25,12 @@ class Diagnostic:
     code: str = ""
     source_line: str = ""
 
+    def fails(self, strict: bool) -> bool:
+        """An error fails a run; a warning too under --strict; a note never."""
+        return self.severity == "error" or (strict and self.severity == "warning")
+
     def format(self) -> str:
-        head = f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        head = f"{shown_path(self.path)}:{self.line}:{self.column}: {self.severity}: {self.message}"
         parts = [head]
         if self.source_line:
             parts.append(f"  {self.line:>4} | {self.source_line}")
@@ -35,6 +40,21 @@ class Diagnostic:
         if self.hint:
             parts.append(f"  hint: {self.hint}")
         return "\n".join(parts)
+
+
+def shown_path(path: str) -> str:
+    """The path as the `path:line:col` prefix shows it: quoted when a name would hide in it.
+
+    A folder named 'privacy ' (trailing space) or one holding a tab or a newline looks like
+    another in a terminal; quoted, with such characters escaped, it cannot.
+    """
+    parts = path.split("/")
+    if not any(p != p.strip() or not p.isprintable() or ":" in p for p in parts):
+        return path
+    escaped = "".join(
+        "\\" + c if c in '"\\' else c if c.isprintable() else f"\\u{ord(c):04x}" for c in path
+    )
+    return f'"{escaped}"'
 
 
 def _wide(char: str) -> bool:

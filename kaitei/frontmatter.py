@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
+from zoneinfo import available_timezones
 
 import yaml
 
+from .clock import valid_timezone
 from .diagnostics import Collector
 from .model import CHANGE_LEVELS, ChangeLevel, DocumentSettings, Erratum, FrontMatter, Rule, Span
-
-# libyaml's composer when present (several times faster); values are then built from the nodes.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from .pathsafety import language_problem
+from .safeyaml import YamlLimitError, compose, cut, shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +22,7 @@ class YamlValue:
     line: int  # 1-based, in the file
     column: int
     entry_lines: tuple[int, ...] = ()  # for a list: the line of each entry
+    source: str = ""  # the key and its value as written (foreign keys are kept as text)
 
 
 def split_front_matter(text: str) -> tuple[str | None, int, str, int]:
@@ -34,23 +36,21 @@ def split_front_matter(text: str) -> tuple[str | None, int, str, int]:
     return "\n".join(lines[1:]), 2, "", len(lines) + 1
 
 
-def _python_error(text: str) -> yaml.YAMLError:
-    """The pure-Python parser's error: it points at the offending character, libyaml less so."""
-    try:
-        yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as error:
-        return error
-    return yaml.YAMLError("the YAML is malformed")
-
-
 def load_mapping(
     text: str, path: str, first_line: int, out: Collector
 ) -> dict[str, YamlValue] | None:
     """Top-level keys of a YAML mapping with their lines; a YAML error becomes a diagnostic."""
     try:
-        node = yaml.compose(text, Loader=_LOADER)
-    except yaml.YAMLError:
-        error = _python_error(text)
+        node = compose(text)
+    except YamlLimitError as limit:
+        out.add(
+            (path, first_line + limit.line, limit.column + 1),
+            limit.message,
+            limit.hint,
+            code=limit.code,
+        )
+        return None
+    except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)
         column = (mark.column + 1) if mark else 1
@@ -73,18 +73,36 @@ def load_mapping(
         )
         return None
     result: dict[str, YamlValue] = {}
+    lines = text.split("\n")
     for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            out.add(
+                (path, first_line + key_node.start_mark.line, key_node.start_mark.column + 1),
+                "a key must be a plain word, not a list or a mapping",
+                "write 'key: value' lines",
+                code="yaml-bad-key",
+            )
+            continue
         key = str(key_node.value)
         try:
             value = yaml.constructor.SafeConstructor().construct_document(value_node)
-        except ValueError:
+        except (ValueError, OverflowError):
             # An impossible date such as 2020-13-01 fails in PyYAML's constructor: keep the
             # text, and let the field's own check explain what is wrong with it.
             value = value_node.value if isinstance(value_node, yaml.ScalarNode) else None
+        except yaml.constructor.ConstructorError as error:
+            mark = error.problem_mark or value_node.start_mark
+            out.add(
+                (path, first_line + mark.line, mark.column + 1),
+                f"the value of '{cut(key)}' cannot be read: {error.problem}",
+                "a mapping's keys are plain words: a list or a mapping cannot be a key",
+                code="yaml-bad-value",
+            )
+            continue
         if key in result:
             out.add(
                 (path, first_line + key_node.start_mark.line, key_node.start_mark.column + 1),
-                f"the key '{key}' appears twice",
+                f"the key '{cut(key)}' appears twice",
                 "keep one of them",
                 code="yaml-duplicate-key",
             )
@@ -94,9 +112,19 @@ def load_mapping(
             else ()
         )
         result[key] = YamlValue(
-            value, first_line + key_node.start_mark.line, key_node.start_mark.column + 1, entries
+            value,
+            first_line + key_node.start_mark.line,
+            key_node.start_mark.column + 1,
+            entries,
+            _source(lines, key_node, value_node),
         )
     return result
+
+
+def _source(lines: list[str], key: yaml.Node, value: yaml.Node) -> str:
+    """The lines a top-level key and its value take in the YAML, as written."""
+    end = value.end_mark.line + (1 if value.end_mark.column > 0 else 0)
+    return "\n".join(lines[key.start_mark.line : max(end, key.start_mark.line + 1)]).rstrip()
 
 
 def _closest(word: str, choices: tuple[str, ...]) -> str:
@@ -107,13 +135,27 @@ def _closest(word: str, choices: tuple[str, ...]) -> str:
 
 
 def _unknown_keys(
-    data: dict[str, YamlValue], known: tuple[str, ...], path: str, out: Collector
+    data: dict[str, YamlValue],
+    known: tuple[str, ...],
+    path: str,
+    out: Collector,
+    foreign: frozenset[str] = frozenset(),
 ) -> None:
     for key, value in sorted(data.items()):
-        if key not in known:
+        if key in foreign:
             out.add(
                 (path, value.line, value.column),
-                f"unknown key '{key}'",
+                f"the key '{key}' belongs to another tool; kaitei keeps it aside and does "
+                "not use it",
+                "kaitei takes the title from the first heading and the versions from the "
+                "folders; delete the key when nothing else reads it",
+                code="frontmatter-foreign-key",
+                severity="note",
+            )
+        elif key not in known:
+            out.add(
+                (path, value.line, value.column),
+                f"unknown key '{cut(key)}'",
                 _closest(key, known) + "known keys: " + ", ".join(known),
                 code="frontmatter-unknown-key",
             )
@@ -132,7 +174,7 @@ def _date(value: YamlValue, key: str, path: str, out: Collector) -> dt.date | No
             pass
     out.add(
         (path, value.line, value.column),
-        f"'{key}' is not a date: {raw!r}",
+        f"'{key}' is not a date: {shown(raw)}",
         "write dates as YYYY-MM-DD, e.g. 2020-10-01",
         code="frontmatter-bad-date",
     )
@@ -177,11 +219,46 @@ FRONT_MATTER_KEYS = (
     "errata",
 )
 
+# Keys that Jekyll, Hugo, MkDocs and other site generators put in front matter. A policy
+# brought over from such a site keeps them: they are set aside (and noted), never fatal.
+FOREIGN_KEYS = frozenset(
+    {
+        "title",
+        "description",
+        "layout",
+        "permalink",
+        "redirect_from",
+        "redirect_to",
+        "versions",
+        "date",
+        "lastmod",
+        "last_modified_at",
+        "author",
+        "authors",
+        "tags",
+        "categories",
+        "keywords",
+        "lang",
+        "language",
+        "slug",
+        "toc",
+        "hide",
+        "template",
+        "weight",
+        "draft",
+        "sidebar",
+        "nav_order",
+        "parent",
+        "search",
+        "status",
+    }
+)
+
 
 def parse_front_matter(
     data: dict[str, YamlValue], path: str, first_line: int, out: Collector, *, authoritative: bool
 ) -> FrontMatter | None:
-    _unknown_keys(data, FRONT_MATTER_KEYS, path, out)
+    _unknown_keys(data, FRONT_MATTER_KEYS, path, out, FOREIGN_KEYS)
     span = Span(path, max(first_line - 1, 1), 1)
     if "effective" not in data:
         out.add(
@@ -208,7 +285,7 @@ def parse_front_matter(
         else:
             out.add(
                 (path, data["change"].line, data["change"].column),
-                f"unknown change level {raw!r}",
+                f"unknown change level {shown(raw)}",
                 "use one of: editorial (wording only), notice (material change), "
                 "consent (the law requires consent)",
                 code="frontmatter-bad-change",
@@ -252,6 +329,7 @@ def parse_front_matter(
         errata=errata,
         span=span,
         key_lines=tuple(sorted((key, value.line) for key, value in data.items())),
+        foreign=tuple(sorted((k, v.source) for k, v in data.items() if k in FOREIGN_KEYS)),
     )
 
 
@@ -339,11 +417,15 @@ def parse_document_settings(
         )
         return None
     authoritative = str(data["authoritative"].value)
-    languages = list(data["languages"].value) if "languages" in data else sorted(titles)
+    languages = _languages(data, [str(k) for k in titles], path, out)
+    if languages is None:
+        return None
     if authoritative not in languages:
         out.add(
             (path, data["authoritative"].line, data["authoritative"].column),
-            f"the authoritative language '{authoritative}' is not among the languages {languages}",
+            f"the authoritative language {shown(authoritative)} is not among the languages "
+            f"{shown(languages)}",
+            "write one of the languages, e.g. 'authoritative: ja'",
             code="document-bad-value",
         )
         return None
@@ -352,7 +434,7 @@ def parse_document_settings(
     if layout not in ("new-left", "old-left"):
         out.add(
             (path, data["diff_layout"].line, data["diff_layout"].column),
-            f"unknown diff_layout {layout!r}",
+            f"unknown diff_layout {shown(layout)}",
             "use new-left (the Japanese custom: 新 on the left) or old-left",
             code="document-bad-value",
         )
@@ -376,13 +458,64 @@ def parse_document_settings(
         titles=tuple(sorted((str(k), str(v)) for k, v in titles.items())),
         authoritative=authoritative,
         languages=tuple(languages),
-        timezone=str(data["timezone"].value) if "timezone" in data else "UTC",
+        timezone=_timezone(data.get("timezone"), path, out),
         notice_period_days=_int("notice_period_days", 30),
         banner_days_after=_int("banner_days_after", 30),
         diff_layout=cast("Any", layout),
         rules=rules,
         path=path,
     )
+
+
+def _languages(
+    data: dict[str, YamlValue], title_languages: list[str], path: str, out: Collector
+) -> list[str] | None:
+    """The document's languages: BCP 47 tags, since each becomes a folder of the site."""
+    if "languages" in data:
+        value = data["languages"]
+        raw = value.value
+        if not isinstance(raw, list) or not raw:
+            out.add(
+                (path, value.line, value.column),
+                "'languages' must be a list of language tags",
+                "write e.g. 'languages: [ja, en]'",
+                code="document-bad-value",
+            )
+            return None
+        where = [(_entry_line(value, i), value.column) for i in range(len(raw))]
+    else:
+        value = data["titles"]
+        raw, where = sorted(title_languages), [(value.line, value.column)] * len(title_languages)
+    bad = False
+    for tag, (line, column) in zip(raw, where, strict=True):
+        problem = language_problem(tag)
+        if problem:
+            out.add(
+                (path, line, column),
+                f"the language {shown(tag)} {problem}",
+                "write a BCP 47 language tag such as ja, en, pt-BR or zh-Hans: each language "
+                "becomes a folder of the site",
+                code="document-bad-language",
+            )
+            bad = True
+    return None if bad else [str(tag) for tag in raw]
+
+
+def _timezone(value: YamlValue | None, path: str, out: Collector) -> str:
+    if value is None:
+        return "UTC"
+    name = value.value
+    if isinstance(name, str) and valid_timezone(name):
+        return name
+    zones = tuple(sorted(available_timezones()))
+    out.add(
+        (path, value.line, value.column),
+        f"unknown time zone {shown(name)}",
+        (_closest(name[:100], zones) if isinstance(name, str) else "")
+        + "write an IANA time zone name such as Asia/Tokyo, Europe/Berlin or UTC",
+        code="document-bad-timezone",
+    )
+    return "UTC"
 
 
 def _rules(value: YamlValue | None, path: str, out: Collector) -> tuple[Rule, ...]:
@@ -399,10 +532,16 @@ def _rules(value: YamlValue | None, path: str, out: Collector) -> tuple[Rule, ..
             continue
         unknown = sorted(set(entry) - set(RULE_KEYS))
         if unknown:
-            out.add(where, f"rule '{entry['id']}' has unknown keys {unknown}", code="rule-bad")
+            out.add(
+                where,
+                f"rule {shown(entry['id'])} has unknown keys {shown(unknown)}",
+                code="rule-bad",
+            )
         if entry["level"] not in CHANGE_LEVELS:
             out.add(
-                where, f"rule '{entry['id']}' has unknown level {entry['level']!r}", code="rule-bad"
+                where,
+                f"rule {shown(entry['id'])} has unknown level {shown(entry['level'])}",
+                code="rule-bad",
             )
             continue
         articles = entry.get("articles") or []

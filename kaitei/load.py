@@ -15,6 +15,7 @@ from .frontmatter import (
 )
 from .model import Document, DocumentSettings, LanguageText, Site, Version
 from .parse import parse_body
+from .pathsafety import refuse_link
 
 MAX_FILE_BYTES = 1_000_000  # a policy is tens of kilobytes; a megabyte is a mistake
 _VERSION_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -23,6 +24,8 @@ _LANG_FILE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?\.md$")
 
 def read_text(path: Path, rel: str, out: Collector) -> str | None:
     """Decode a content file: BOM and CRLF accepted (warned), non-UTF-8 refused with the offset."""
+    if refuse_link(path, rel, out):
+        return None
     data = path.read_bytes()
     if len(data) > MAX_FILE_BYTES:
         out.add(

@@ -72,7 +72,8 @@ class KaiteiPlugin(BasePlugin[KaiteiPluginConfig]):  # type: ignore[no-untyped-c
         except ClockError as error:
             raise PluginError(f"kaitei: {error}") from None
         for diagnostic in diagnostics:
-            log.warning(diagnostic.format())
+            # A note never fails a run, and `mkdocs build --strict` fails on any warning.
+            (log.info if diagnostic.severity == "note" else log.warning)(diagnostic.format())
         self._outputs = collect(site, as_of, root, config.site_url or "", preview=self._serving)
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:

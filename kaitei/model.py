@@ -168,6 +168,8 @@ class FrontMatter:
     errata: tuple[Erratum, ...]
     span: Span  # the opening '---' line
     key_lines: tuple[tuple[str, int], ...] = ()  # (key, line) so problems point at the key
+    # Keys of other site generators (title, layout …), kept aside as written: (key, YAML).
+    foreign: tuple[tuple[str, str], ...] = ()
 
     def line_of(self, key: str) -> int:
         return dict(self.key_lines).get(key, self.span.line)

@@ -30,7 +30,11 @@ def run(args: argparse.Namespace) -> int:
             print(diagnostic.format())
             print()
         errors = sum(d.severity == "error" for d in diagnostics)
-        warnings = len(diagnostics) - errors
-        print(f"{errors} error(s), {warnings} warning(s)" if diagnostics else "no problems found")
-    failing = [d for d in diagnostics if d.severity == "error" or args.strict]
+        warnings = sum(d.severity == "warning" for d in diagnostics)
+        notes = len(diagnostics) - errors - warnings
+        summary = f"{errors} error(s), {warnings} warning(s)" + (
+            f", {notes} note(s)" if notes else ""
+        )
+        print(summary if diagnostics else "no problems found")
+    failing = [d for d in diagnostics if d.fails(args.strict)]
     return 1 if failing else 0

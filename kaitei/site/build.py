@@ -142,7 +142,7 @@ def resolve_as_of(
 def load_checked(root: Path, as_of: dt.date, strict: bool = False) -> tuple[Site, list[Diagnostic]]:
     """The site, or KaiteiError with every error (and with warnings too under --strict)."""
     site, diagnostics = check_site(root, as_of, strict)
-    failing = [d for d in diagnostics if d.severity == "error" or strict]
+    failing = [d for d in diagnostics if d.fails(strict)]
     if failing:
         raise KaiteiError(diagnostics)
     return site, diagnostics

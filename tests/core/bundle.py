@@ -5,6 +5,7 @@
 === … [utf-8-sig] === / [shift_jis] ===    written in that encoding
 === … [size 5000000] ===                   the text repeated to that many bytes
 === … [delete] ===                         removed from the base site
+=== content/p/2021-01-01 [symlink ../x] === a symbolic link to that target (a file or folder)
 === expected ===                           the exact diagnostics, one per line
 """
 
@@ -48,6 +49,10 @@ def write_site(root: Path, sections: list[Section]) -> None:
         target = root / section.path
         if section.flag == "delete":
             target.unlink()
+            continue
+        if section.flag and section.flag.startswith("symlink "):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(section.flag.split(" ", 1)[1])
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         text = section.text.rstrip("\n") + "\n"
