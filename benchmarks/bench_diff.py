@@ -27,9 +27,9 @@ from pathlib import Path
 
 import diff_match_patch
 
-from kaitei.changeset import ChangeSet, diff_texts
 from kaitei.diagnostics import Collector
-from kaitei.inline import marked_chars
+from kaitei.diff.changeset import ChangeSet, diff_texts
+from kaitei.diff.inline import marked_chars
 from kaitei.load import load_language_text
 from kaitei.model import LanguageText, canonical_text
 

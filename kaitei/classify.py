@@ -27,9 +27,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from .changeset import DiffCache, Pair, diff_texts
 from .check import CheckOptions, register
 from .diagnostics import Collector
+from .diff.changeset import DiffCache, Pair, diff_texts
 from .model import (
     CHANGE_LEVELS,
     Article,

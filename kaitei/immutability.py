@@ -22,7 +22,7 @@ from pathlib import Path
 from .check import CheckOptions, register
 from .clock import midnight
 from .diagnostics import Collector
-from .inline import diff_text, redline_segments
+from .diff.inline import diff_text, redline_segments
 from .model import Document, Erratum, LanguageText, Site, Span, Version, all_texts, canonical_text
 from .provenance import Change, History, HistoryUnavailable, read_history
 

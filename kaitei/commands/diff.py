@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..changeset import changeset
 from ..diagnostics import Collector
+from ..diff.changeset import changeset
 from ..diffout.html import render_redline, render_table
 from ..diffout.json import render_json
 from ..diffout.markdown import render_markdown

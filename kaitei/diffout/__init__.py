@@ -7,7 +7,7 @@ holds what they share: the words for kinds and levels, and how a pair is named.
 from __future__ import annotations
 
 from ..catalogue import load_catalogue
-from ..changeset import ChangeSet, Kind, Pair, Side
+from ..diff.changeset import ChangeKind, ChangeSet, Kind, Pair, Side
 
 
 def strings(lang: str) -> dict[str, str]:
@@ -15,17 +15,40 @@ def strings(lang: str) -> dict[str, str]:
     return dict(load_catalogue(lang).strings["diff_labels"])
 
 
-def kind_word(kind: Kind, lang: str) -> str:
+def kind_word(kind: Kind | ChangeKind, lang: str) -> str:
     return strings(lang)[kind]
 
 
 def pair_kind_word(pair: Pair, lang: str) -> str:
-    """The kind as a reviewer says it; a renumbering says which way (繰下げ / 繰上げ)."""
-    if pair.kind == "renumbered" and pair.old and pair.new and pair.number_changed:
+    """The kinds as a reviewer says them, most telling first (移動・繰下げ); a renumbering
+    says which way (繰下げ / 繰上げ)."""
+    words = [_one_kind_word(pair, kind, lang) for kind in pair.kinds or (pair.kind,)]
+    return strings(lang)["and"].join(words)
+
+
+def _one_kind_word(pair: Pair, kind: Kind | ChangeKind, lang: str) -> str:
+    if kind == "renumbered" and pair.old and pair.new and pair.number_changed:
         old, new = _number_key(pair.old.number), _number_key(pair.new.number)
         if old and new and old != new:
             return strings(lang)["renumbered_down" if new > old else "renumbered_up"]
-    return kind_word(pair.kind, lang)
+    return kind_word(kind, lang)
+
+
+def quiet_note(pair: Pair, lang: str) -> str:
+    """What a quiet edit or a split / merge is, told in words rather than marked.
+
+    Spacing is named, never shown as [-  -]{+ +}; a link says where it pointed before and
+    now; the other half of a split or merge is named by its id.
+    """
+    s = strings(lang)
+    notes = [
+        s["link_target"].format(text=e.new_text, old=e.old_target, new=e.new_target)
+        for e in pair.edits
+        if e.kind == "link" and not e.consequential
+    ]
+    if pair.partner:
+        notes.append(s[f"partner_{pair.change}"].format(id=pair.partner))
+    return "; ".join(notes)
 
 
 def _number_key(number: str) -> tuple[int, ...]:
@@ -66,10 +89,32 @@ def pair_name(pair: Pair, lang: str) -> str:
 
 def summary_counts(changes: ChangeSet, lang: str) -> str:
     """ "1 新設, 2 繰下げ・繰上げ, 6 改正" — article-level counts, kinds in a fixed order."""
-    counts = changes.counts()
-    parts = [
-        f"{kind_word(kind, lang)} {counts[kind]}"
-        for kind in ("added", "removed", "changed", "renumbered", "moved", "unchanged")
-        if counts[kind]
-    ]
+    counts = changes.change_counts()
+    parts = [f"{kind_word(kind, lang)} {counts[kind]}" for kind in _SUMMARY_ORDER if counts[kind]]
     return ", ".join(parts)
+
+
+_SUMMARY_ORDER: tuple[ChangeKind, ...] = (
+    "added",
+    "branch-inserted",
+    "removed",
+    "deleted-placeholder",
+    "split",
+    "merged",
+    "changed",
+    "renumbered",
+    "moved",
+    "re-parented",
+    "promoted",
+    "demoted",
+    "link-only",
+    "whitespace-only",
+    "unchanged",
+)
+
+
+def fallback_note(changes: ChangeSet) -> str:
+    """Says which units a translation aligned on its own (their ids are not in the guide)."""
+    return strings(changes.lang)["fallback"].format(
+        lang=changes.aligned_by, ids=", ".join(changes.fallback)
+    )

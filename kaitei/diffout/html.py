@@ -25,9 +25,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from ..catalogue import load_catalogue
-from ..changeset import ChangeSet, Pair, Side
-from ..inline import InlineEdit, redline_segments, side_segments
-from . import side_name
+from ..diff.changeset import ChangeSet, Pair, Side
+from ..diff.inline import InlineEdit, redline_segments, shown, side_segments
+from . import pair_kind_word, quiet_note, side_name
 
 SideName = Literal["old", "new"]
 Layout = Literal["new-left", "old-left"]
@@ -129,7 +129,7 @@ def _own_line(
     if pair.kind in ("added", "removed"):
         text = (Segment(side.text, "ins" if which == "new" else "del"),) if side.text else ()
     else:
-        text = _marks(side.text, pair.edits, which)
+        text = _marks(side.text, shown(pair.edits), which)
     note = _note(pair, lang) if which == "new" else ""
     return (Line(pair.level, depth, _label(pair, side, which), text, note=note),)
 
@@ -141,9 +141,23 @@ def _note(pair: Pair, lang: str) -> str:
     if pair.kind == "moved" and pair.old is not None:
         name = pair.old.label if pair.level == "article" and pair.old.label else None
         notes.append(w["moved_from"].format(name=name or side_name(pair.old, pair.level, lang)))
+    if pair.change in _TOLD:  # kinds the marks alone do not say: （分割）（格上げ）…
+        notes.append(
+            f"（{pair_kind_word(pair, lang)}）"
+            if lang == "ja"
+            else f"({pair_kind_word(pair, lang)})"
+        )
+    if quiet := quiet_note(pair, lang):
+        notes.append(quiet)
     if pair.unchanged_in:
         notes.append(w["unchanged_in"].format(langs=", ".join(pair.unchanged_in)))
     return " ".join(notes)
+
+
+_TOLD = frozenset(
+    {"branch-inserted", "deleted-placeholder", "split", "merged", "re-parented", "promoted",
+     "demoted", "whitespace-only", "link-only"}
+)  # fmt: skip
 
 
 def _side_lines(
@@ -268,7 +282,7 @@ def _redline_text(pair: Pair) -> tuple[Segment, ...]:
     assert pair.old is not None
     return tuple(
         Segment(t, "" if op == "equal" else "ins" if op == "insert" else "del")
-        for op, t in redline_segments(pair.old.text, pair.edits)
+        for op, t in redline_segments(pair.old.text, shown(pair.edits))
     )
 
 

@@ -6,8 +6,8 @@ import json
 from importlib import resources
 from typing import Any
 
-from ..changeset import ChangeSet, Pair, Side
-from ..inline import InlineEdit
+from ..diff.changeset import ChangeSet, Pair, Side
+from ..diff.inline import InlineEdit
 
 SCHEMA_VERSION = 1
 SCHEMA_ID = "urn:kaitei:schema:diff:1"
@@ -23,6 +23,8 @@ def _side(side: Side | None) -> dict[str, Any] | None:
         "heading": side.heading,
         "text": side.text,
         "source": {"path": side.span.path, "line": side.span.line},
+        "depth": side.depth,
+        "parent": side.parent,
     }
 
 
@@ -33,6 +35,12 @@ def _edit(edit: InlineEdit) -> dict[str, Any]:
         "old_text": edit.old_text,
         "new_text": edit.new_text,
         "consequential": edit.consequential,
+        "kind": edit.kind,
+        **(
+            {"old_target": edit.old_target, "new_target": edit.new_target}
+            if edit.kind == "link"
+            else {}
+        ),
     }
 
 
@@ -40,6 +48,8 @@ def _pair(pair: Pair) -> dict[str, Any]:
     return {
         "level": pair.level,
         "kind": pair.kind,
+        "kinds": list(pair.kinds),
+        "partner": pair.partner,
         "old": _side(pair.old),
         "new": _side(pair.new),
         "number_changed": pair.number_changed,
@@ -60,6 +70,9 @@ def to_data(changes: ChangeSet) -> dict[str, Any]:
         "old_version": changes.old_version,
         "new_version": changes.new_version,
         "counts": changes.counts(),
+        "change_counts": changes.change_counts(),
+        "aligned_by": changes.aligned_by,
+        "fallback": list(changes.fallback),
         "pairs": [_pair(p) for p in changes.pairs],
     }
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import html
 import re
 
-from ..changeset import ChangeSet, Pair
-from ..inline import InlineEdit, redline_segments
-from . import pair_kind_word, pair_name, strings, summary_counts
+from ..diff.changeset import ChangeSet, Pair
+from ..diff.inline import InlineEdit, redline_segments, shown
+from . import fallback_note, pair_kind_word, pair_name, quiet_note, strings, summary_counts
 
 # Only what can start markup in the middle of a list item's line; `<`, `>` and `&` are
 # HTML-escaped first.
@@ -43,9 +43,11 @@ def _bullets(pair: Pair, lang: str, depth: int) -> list[str]:
     name = _escape(pair_name(pair, lang))
     kind = pair_kind_word(pair, lang)
     flag = ""
+    if quiet := quiet_note(pair, lang):
+        flag += " — " + _escape(quiet)
     if pair.unchanged_in:
         langs = ", ".join(pair.unchanged_in)
-        flag = " ⚠️ " + _escape(strings(lang)["unchanged_in"].format(langs=langs))
+        flag += " ⚠️ " + _escape(strings(lang)["unchanged_in"].format(langs=langs))
     lines = []
     if pair.kind in ("added", "removed"):
         side = pair.new or pair.old
@@ -55,7 +57,8 @@ def _bullets(pair: Pair, lang: str, depth: int) -> list[str]:
         lines.append(f"{pad}- **{name}** ({kind}){flag}{body}")
     else:
         assert pair.old is not None
-        body = f": {_marked(pair.old.text, pair.edits)}" if pair.edits else ""
+        edits = shown(pair.edits)
+        body = f": {_marked(pair.old.text, edits)}" if edits else ""
         lines.append(f"{pad}- **{name}** ({kind}){flag}{body}")
     for child in pair.children:
         lines += _bullets(child, lang, depth + 1)
@@ -85,6 +88,8 @@ def render_markdown(changes: ChangeSet) -> str:
         _escape(summary_counts(changes, lang)),
         "",
     ]
+    if changes.fallback:
+        head += [_escape(fallback_note(changes)), ""]
     rows = [p for p in changes.pairs if p.kind != "unchanged"]
     if not rows:
         return "\n".join([*head, s["unchanged"]]) + "\n"

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..changeset import ChangeSet, Pair
-from ..inline import InlineEdit, redline_segments
-from . import pair_kind_word, pair_name, strings, summary_counts
+from ..diff.changeset import ChangeSet, Pair
+from ..diff.inline import InlineEdit, redline_segments, shown
+from . import fallback_note, pair_kind_word, pair_name, quiet_note, strings, summary_counts
 
 _SIGN = {
     "added": "+",
+    "branch-inserted": "+",
+    "split": "+",
     "removed": "-",
+    "merged": "-",
+    "deleted-placeholder": "-",
     "changed": "~",
+    "whitespace-only": "~",
+    "link-only": "~",
     "renumbered": "#",
     "moved": ">",
+    "re-parented": ">",
+    "promoted": "^",
+    "demoted": "v",
     "unchanged": " ",
 }
 # Deleted text red and struck through, inserted text green and underlined.
@@ -48,8 +57,10 @@ def _lines(pair: Pair, lang: str, color: bool, depth: int) -> Iterator[str]:
     if pair.kind == "unchanged":
         return
     s = strings(lang)
-    head = f"{'  ' * depth}{_SIGN[pair.kind]} {pair_name(pair, lang)}"
+    head = f"{'  ' * depth}{_SIGN[pair.change]} {pair_name(pair, lang)}"
     tag = pair_kind_word(pair, lang)
+    if quiet := quiet_note(pair, lang):
+        tag += "; " + quiet
     if pair.unchanged_in:
         tag += "; " + s["unchanged_in"].format(langs=", ".join(pair.unchanged_in))
     yield f"{_BOLD[0]}{head}{_BOLD[1]}  ({tag})" if color else f"{head}  ({tag})"
@@ -65,8 +76,8 @@ def _lines(pair: Pair, lang: str, color: bool, depth: int) -> Iterator[str]:
     assert pair.old is not None
     if pair.heading_edits and pair.level == "article":
         yield _indent(_marked(pair.old.heading, pair.heading_edits, color), depth)
-    if pair.edits:
-        yield _indent(_marked(pair.old.text, pair.edits, color), depth)
+    if edits := shown(pair.edits):
+        yield _indent(_marked(pair.old.text, edits, color), depth)
     for child in pair.children:
         yield from _lines(child, lang, color, depth + 1)
 
@@ -76,6 +87,8 @@ def render_text(changes: ChangeSet, color: bool = False) -> str:
     lang = changes.lang
     title = f"{changes.doc}: {changes.old_version} → {changes.new_version} ({lang})"
     lines = [f"{_BOLD[0]}{title}{_BOLD[1]}" if color else title, summary_counts(changes, lang)]
+    if changes.fallback:
+        lines.append(fallback_note(changes))
     for pair in changes.pairs:
         block = list(_lines(pair, lang, color, 0))
         if block:

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..catalogue import load_catalogue
-from ..changeset import ChangeSet, DiffCache
-from ..changeset import changesets as changeset_all
+from ..diff.changeset import ChangeSet, DiffCache
+from ..diff.changeset import changesets as changeset_all
 from ..diffout.html import FragmentCache, diff_context
 from ..model import Document
 from . import urls

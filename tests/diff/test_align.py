@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kaitei.changeset import ChangeSet, Pair, changeset, changesets, diff_texts
+from kaitei.diff.changeset import ChangeSet, Pair, changeset, changesets, diff_texts
+from kaitei.diff.inline import apply_edits
 from kaitei.diffout.html import render_redline, render_table
-from kaitei.inline import apply_edits
 from kaitei.model import Document
 
 from .conftest import TextPair, write_document

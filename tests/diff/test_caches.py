@@ -6,7 +6,7 @@ import datetime as dt
 from itertools import pairwise
 from pathlib import Path
 
-from kaitei.changeset import DiffCache, changeset, changesets
+from kaitei.diff.changeset import DiffCache, changeset, changesets
 from kaitei.diffout.html import FragmentCache, diff_context
 from kaitei.model import Document, Site
 from kaitei.site.diffpages import DIFFS_KEY, FRAGMENTS_KEY, diff_pages

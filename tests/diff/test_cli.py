@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kaitei.changeset import changeset
 from kaitei.cli import main
+from kaitei.diff.changeset import changeset
 from kaitei.diffout.markdown import MAX_COMMENT, render_markdown
 
 from .conftest import ROOT, write_document
@@ -22,7 +22,7 @@ def test_text_shows_the_expected_changes(capsys: pytest.CaptureFixture[str]) -> 
     assert "\x1b[" not in out  # not a terminal: no colors
     assert "+ 第8条 (行動ターゲティング広告)  (新設)" in out
     assert "# 第8条 → 第9条 (統計データ)  (繰下げ)" in out
-    assert "~ 第12条 → 第13条（お問い合わせ）  (改正)" in out
+    assert "~ 第12条 → 第13条（お問い合わせ）  (改正・繰下げ)" in out
     assert "+ 表「第三者提供」の行  (新設)" in out
     assert "+ 第2項  (新設)" in out
     assert "[-カスタマーサポート窓口-]{+クライアントサポート室+}" in out

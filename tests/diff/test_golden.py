@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 from lxml import html as lxml_html
 
-from kaitei.changeset import ChangeSet, changeset
+from kaitei.diff.changeset import ChangeSet, changeset
 from kaitei.diffout.html import render_redline, render_table
 from kaitei.diffout.json import render_json, schema
 from kaitei.diffout.markdown import render_markdown

@@ -7,7 +7,7 @@ import itertools
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from kaitei.inline import (
+from kaitei.diff.inline import (
     apply_edits,
     diff_text,
     marked_chars,
@@ -21,8 +21,29 @@ def _pairs(old: str, new: str) -> list[tuple[str, str]]:
     return [(e.old_text, e.new_text) for e in diff_text(old, new)]
 
 
-def test_goal_example_is_one_highlight() -> None:
-    assert _pairs("提供及び改善", "提供、改善及び広告配信") == [("及び改善", "、改善及び広告配信")]
+def test_a_kept_word_is_never_marked_on_both_sides() -> None:
+    # 改善 is in both texts: marking it deleted and inserted says it changed, and it did not.
+    assert _pairs("提供及び改善", "提供、改善及び新サービスの開発") == [
+        ("及び", "、"),
+        ("", "及び新サービスの開発"),
+    ]
+    assert _pairs("提供及び改善", "提供、改善及び広告配信") == [
+        ("及び", "、"),
+        ("", "及び広告配信"),
+    ]
+
+
+def test_a_number_is_marked_as_the_number_only() -> None:
+    assert _pairs("30日間以内に", "90日間以内に") == [("30", "90")]
+    assert _pairs("3か月", "12か月") == [("3", "12")]
+    assert _pairs("利用者の情報", "利用者及びユーザーの情報") == [("", "及びユーザー")]
+    assert _pairs("当社は適切に管理します", "当社は安全に管理します") == [("適切", "安全")]
+
+
+def test_spacing_alone_is_a_quiet_edit() -> None:
+    edits = diff_text("We  collect data.", "We collect data.")
+    assert [(e.old_text, e.new_text, e.kind) for e in edits] == [("  ", " ", "whitespace")]
+    assert [e.kind for e in diff_text("We collect data.", "We gather data.")] == ["wording"]
 
 
 def test_each_kanji_is_its_own_token_and_kana_runs_stay_whole() -> None:

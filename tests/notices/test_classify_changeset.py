@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kaitei.changeset import ChangeSet, Pair, Side
 from kaitei.classify import Change, changes_of, classify
-from kaitei.inline import InlineEdit
+from kaitei.diff.changeset import ChangeSet, Pair, Side
+from kaitei.diff.inline import InlineEdit
 from kaitei.model import Document, Span
 
 NEW = "content/privacy/2020-10-01/ja.md"

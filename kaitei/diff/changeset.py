@@ -10,6 +10,11 @@ one and says how it changed:
 - changed: the wording differs (its own text, heading or anything inside it);
 - added / removed: no counterpart;
 - moved: paired out of order (the unit changed place among its siblings).
+
+`kind` is that coarse table (the rules and the counts read it). `kinds` says the same pair in
+a lawyer's words, most telling first: moved, renumbered, changed, added (新設),
+branch-inserted (第7条の2), removed (削る), deleted-placeholder (「第N条　削除」), split, merged,
+re-parented, promoted / demoted, and the quiet whitespace-only and link-only.
 """
 
 from __future__ import annotations
@@ -19,12 +24,50 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from .align import Level, Match, Unit, UnitCache, align_texts
-from .inline import InlineEdit, diff_text
-from .model import CrossRef, Document, LanguageText, Span
+from ..model import CrossRef, Document, LanguageText, Span
+from .align import Guide, Match, align_texts
+from .inline import InlineEdit, diff_text, link_edits
+from .units import Level, Unit, UnitCache
 
 Kind = Literal["unchanged", "changed", "added", "removed", "moved", "renumbered"]
 KINDS: tuple[Kind, ...] = ("unchanged", "changed", "added", "removed", "moved", "renumbered")
+
+ChangeKind = Literal[
+    "unchanged",
+    "changed",
+    "added",
+    "branch-inserted",
+    "removed",
+    "deleted-placeholder",
+    "moved",
+    "renumbered",
+    "split",
+    "merged",
+    "re-parented",
+    "promoted",
+    "demoted",
+    "whitespace-only",
+    "link-only",
+]
+# Most telling first: a pair's first kind is the one a reviewer names it by.
+CHANGE_KINDS: tuple[ChangeKind, ...] = (
+    "added",
+    "branch-inserted",
+    "removed",
+    "deleted-placeholder",
+    "split",
+    "merged",
+    "promoted",
+    "demoted",
+    "moved",
+    "re-parented",
+    "changed",
+    "link-only",
+    "whitespace-only",
+    "renumbered",
+    "unchanged",
+)
+_CONTENT_KINDS: tuple[ChangeKind, ...] = ("changed", "link-only", "whitespace-only")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +80,8 @@ class Side:
     heading: str  # articles only
     text: str  # the unit's own text
     span: Span
+    depth: int = 1  # heading level of a section; nesting depth of an item
+    parent: str = ""  # id of the enclosing section ("" at the top)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +97,13 @@ class Pair:
     wording_changed: bool = False  # own text or heading, ignoring consequential edits
     # Languages in which the counterpart of this unit did not change (see `changeset`).
     unchanged_in: tuple[str, ...] = ()
+    kinds: tuple[ChangeKind, ...] = ()  # in a lawyer's words, most telling first
+    partner: str = ""  # split: the old unit it came out of; merged: the new unit it went into
+
+    @property
+    def change(self) -> ChangeKind:
+        """The kind a reviewer names this pair by."""
+        return self.kinds[0] if self.kinds else self.kind
 
     @property
     def id(self) -> str:
@@ -76,6 +128,10 @@ class ChangeSet:
     old_version: str
     new_version: str
     pairs: tuple[Pair, ...]  # top level (title, preamble, articles, closing lines), new order
+    # Aligned by the pairs of this language (the authoritative one), else by another's.
+    aligned_by: str = ""
+    # Units a translation aligned on its own text: their ids are not in the guiding language.
+    fallback: tuple[str, ...] = ()
 
     def walk(self) -> Iterator[Pair]:
         for pair in self.pairs:
@@ -93,6 +149,14 @@ class ChangeSet:
                 counts[pair.kind] += 1
         return counts
 
+    def change_counts(self) -> dict[str, int]:
+        """Article-level counts per lawyer's kind (first kind of each pair)."""
+        counts: dict[str, int] = dict.fromkeys(CHANGE_KINDS, 0)
+        for pair in self.pairs:
+            if pair.level == "article":
+                counts[pair.change] += 1
+        return counts
+
 
 class UnknownVersion(LookupError):
     """A version or language the document does not have (the CLI turns it into a message)."""
@@ -102,7 +166,10 @@ class UnknownVersion(LookupError):
 
 
 def _side(unit: Unit) -> Side:
-    return Side(unit.id, unit.number, unit.label, unit.heading, unit.text, unit.span)
+    return Side(
+        unit.id, unit.number, unit.label, unit.heading, unit.text, unit.span, unit.depth,
+        unit.parent,
+    )  # fmt: skip
 
 
 class DiffCache:
@@ -161,6 +228,9 @@ def _consequential(
 
 
 def _edits(old: Unit, new: Unit, anchors: dict[str, str]) -> tuple[InlineEdit, ...]:
+    if old.text == new.text:
+        # Most units of a diff did not change; equal text may still point somewhere else.
+        return link_edits(old.text, old.links, new.links, anchors) if old.links != new.links else ()
     edits = diff_text(old.text, new.text)
     if not edits or not (old.refs and new.refs):
         return edits
@@ -170,6 +240,45 @@ def _edits(old: Unit, new: Unit, anchors: dict[str, str]) -> tuple[InlineEdit, .
     )
 
 
+def _one_sided_kind(match: Match, unit: Unit) -> ChangeKind:
+    if match.old is None:
+        if match.relation == "split":
+            return "split"
+        if unit.level == "article" and "_" in unit.number:
+            return "branch-inserted"  # 第7条の2: inserted without renumbering what follows
+        return "added"
+    return "merged" if match.relation == "merged" else "removed"
+
+
+def _content_kind(edits: tuple[InlineEdit, ...], wording: bool) -> ChangeKind | None:
+    """What changed in the unit's own text (a heading's number is the number's business)."""
+    if wording:
+        return "changed"
+    own = {e.kind for e in edits if not e.consequential}
+    if "link" in own:
+        return "link-only"
+    if "whitespace" in own:
+        return "whitespace-only"
+    return None
+
+
+def _structure_kinds(
+    match: Match, old: Unit, new: Unit, anchors: dict[str, str]
+) -> list[ChangeKind]:
+    found: list[ChangeKind] = []
+    if match.relation in ("split", "merged"):
+        found.append(match.relation)
+    if new.deleted and not old.deleted:
+        found.append("deleted-placeholder")
+    if old.level == "article" and old.depth != new.depth:
+        found.append("promoted" if new.depth < old.depth else "demoted")
+    if match.relation == "re-parented" or anchors.get(old.parent, old.parent) != new.parent:
+        found.append("re-parented")
+    if match.moved:
+        found.append("moved")
+    return found
+
+
 def _pair(match: Match, anchors: dict[str, str], side: Callable[[Unit], Side]) -> Pair:
     children = tuple([_pair(child, anchors, side) for child in match.children])
     old, new = match.old, match.new
@@ -177,31 +286,57 @@ def _pair(match: Match, anchors: dict[str, str], side: Callable[[Unit], Side]) -
         unit = old or new
         assert unit is not None
         kind: Kind = "added" if old is None else "removed"
-        return Pair(unit.level, kind, side(old) if old else None, side(new) if new else None,
-                    children=children)  # fmt: skip
-    # Most units of a diff did not change: equal strings skip the call that would say so.
-    edits = _edits(old, new, anchors) if old.text != new.text else ()
+        return Pair(
+            unit.level, kind, side(old) if old else None, side(new) if new else None,
+            children=children, kinds=(_one_sided_kind(match, unit),), partner=match.partner,
+        )  # fmt: skip
+    edits = _edits(old, new, anchors)
     heading_edits = diff_text(old.heading, new.heading) if old.heading != new.heading else ()
     number_changed = old.number != new.number
     wording = (
         old.title != new.title
         or old.deleted != new.deleted
-        or (edits != () and any(not e.consequential for e in edits))
+        or any(not e.consequential and e.kind == "wording" for e in edits)
     )
-    kinds = {c.kind for c in children}
-    if match.moved:
+    found = _structure_kinds(match, old, new, anchors)
+    below = {k for c in children for k in (c.kinds or (c.kind,))}
+    content = _content_kind(edits, wording)
+    if content != "changed" and not below <= {"unchanged", "renumbered", *_CONTENT_KINDS}:
+        content = "changed"  # something inside was added, removed, moved or split
+    for quiet in _CONTENT_KINDS:
+        if content is None and quiet in below:
+            content = quiet
+    if content is not None:
+        found.append(content)
+    if number_changed or any(e.consequential for e in edits) or "renumbered" in below:
+        found.append("renumbered")  # its own number, or references that follow a renumbering
+    kinds = tuple(sorted(set(found), key=CHANGE_KINDS.index)) or ("unchanged",)
+    if match.moved or "re-parented" in kinds or "promoted" in kinds or "demoted" in kinds:
         kind = "moved"
-    elif wording or not kinds <= {"unchanged", "renumbered"}:
+    elif content is not None:
         kind = "changed"
-    elif number_changed or edits or "renumbered" in kinds:
-        # Only numbers differ: this unit's, its references' or its children's.
+    elif "renumbered" in kinds:
         kind = "renumbered"
     else:
         kind = "unchanged"
     return Pair(
         new.level, kind, side(old), side(new), edits, heading_edits, children,
-        number_changed, wording,
+        number_changed, wording, kinds=kinds, partner=match.partner,
     )  # fmt: skip
+
+
+def diff_units(
+    doc: str,
+    lang: str,
+    matches: tuple[Match, ...],
+    old_version: str,
+    new_version: str,
+    side: Callable[[Unit], Side] = _side,
+) -> ChangeSet:
+    """The ChangeSet of aligned units (what `diff_texts` does once the texts are aligned)."""
+    anchors = _anchor_map(matches)
+    pairs = tuple(_pair(m, anchors, side) for m in matches)
+    return ChangeSet(doc, lang, old_version, new_version, pairs, aligned_by=lang)
 
 
 def diff_texts(
@@ -211,13 +346,21 @@ def diff_texts(
     old_version: str,
     new_version: str,
     cache: DiffCache | None = None,
+    guide: tuple[str, Guide] | None = None,
 ) -> ChangeSet:
-    """The ChangeSet of two language texts (no cross-language flags)."""
-    matches = align_texts(old, new, cache.units if cache is not None else None)
-    anchors = _anchor_map(matches)
+    """The ChangeSet of two language texts (no cross-language flags).
+
+    With `guide` (a language and its pairs), units pair as they did in that language; the
+    ids it does not know are aligned on their own text and listed in `fallback`.
+    """
+    matches = align_texts(
+        old, new, cache.units if cache is not None else None, guide[1] if guide else None
+    )
     side = cache.side if cache is not None else _side
-    pairs = tuple(_pair(m, anchors, side) for m in matches)
-    return ChangeSet(doc, new.lang, old_version, new_version, pairs)
+    result = diff_units(doc, new.lang, matches, old_version, new_version, side)
+    if guide is None:
+        return result
+    return replace(result, aligned_by=guide[0], fallback=tuple(sorted(set(guide[1].fallback))))
 
 
 def _texts(
@@ -232,6 +375,10 @@ def _texts(
         missing = old_version if old_t is None else new_version
         raise UnknownVersion(f"{doc.id} {missing} has no text in {lang!r}")
     return old_t, new_t
+
+
+def _ids(pair: Pair) -> tuple[str | None, str | None]:
+    return (pair.old.id if pair.old else None, pair.new.id if pair.new else None)
 
 
 def _changed_here(pair: Pair) -> bool:
@@ -268,12 +415,18 @@ def changesets(
     `cache` shares work between the diffs of one build.
     """
     raw: dict[str, ChangeSet] = {}
+    guide: tuple[str, Guide] | None = None
+    # One alignment per revision: the authoritative language is aligned first (languages
+    # lists it first) and its pairs drive every translation, so all agree about what moved.
     for lang in doc.settings.languages:
         try:
             old_t, new_t = _texts(doc, old_version, new_version, lang)
         except UnknownVersion:
             continue  # a missing translation is reported by `kaitei check`, not here
-        raw[lang] = diff_texts(doc.id, old_t, new_t, old_version, new_version, cache)
+        fresh = (guide[0], replace(guide[1], fallback=[])) if guide is not None else None
+        raw[lang] = diff_texts(doc.id, old_t, new_t, old_version, new_version, cache, fresh)
+        if guide is None:
+            guide = (lang, Guide.of(_ids(p) for p in raw[lang].walk()))
     tables = {lang: {p.key: p for p in result.walk()} for lang, result in raw.items()}
     flagged = {}
     for lang, result in raw.items():

@@ -17,12 +17,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import cache
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import diff_match_patch as dmp_module
 
+if TYPE_CHECKING:
+    from .units import Link
+
 Op = Literal["equal", "delete", "insert"]
+EditKind = Literal["wording", "whitespace", "link"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +35,9 @@ class InlineEdit:
     """Replace old[old_start:old_end] with new[new_start:new_end] (one highlight per side).
 
     `consequential` is set by the ChangeSet when the edit only follows a renumbering
-    (a reference to 第8条 that became 第9条), so it is not a wording change.
+    (a reference to 第8条 that became 第9条), so it is not a wording change. `kind` says what
+    changed: the words, only spacing (shown quietly), or only where a link points (the text
+    is the same on both sides, `old_target` → `new_target`).
     """
 
     old_start: int
@@ -40,6 +47,9 @@ class InlineEdit:
     old_text: str
     new_text: str
     consequential: bool = False
+    kind: EditKind = "wording"
+    old_target: str = ""
+    new_target: str = ""
 
 
 # --- tokens -------------------------------------------------------------------------------
@@ -216,7 +226,114 @@ def _hunks(old: str, new: str, kept: Sequence[tuple[int, int, int]]) -> tuple[In
         if a > i or b > j:
             edits.append(InlineEdit(i, a, j, b, old[i:a], new[j:b]))
         i, j = a + length, b + length
-    return tuple(_merge_across_separators(old, new, edits))
+    merged = _merge_across_separators(old, new, edits)
+    return tuple(_spacing(piece) for e in merged for piece in _split_on_kept_words(old, new, e))
+
+
+def _boundary(text: str, at: int) -> bool:
+    return at <= 0 or at >= len(text) or token_at(text, at)[0] == at
+
+
+def _kept_word(old: str, new: str, edit: InlineEdit) -> tuple[int, int, int] | None:
+    """The common run of whole words to unmark: longest, then most kanji and katakana
+    (a content word such as 改善 rather than a particle such as 及び), then first."""
+    a, b = edit.old_text, edit.new_text
+    if len(a) * len(b) > 40_000:  # a long rewrite: only the longest run is worth a look
+        found = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+        candidates = [(found.a, found.b, found.size)]
+    else:
+        candidates = []
+        previous = [0] * (len(b) + 1)
+        for x in range(1, len(a) + 1):
+            row = [0] * (len(b) + 1)
+            for y in range(1, len(b) + 1):
+                if a[x - 1] == b[y - 1]:
+                    row[y] = previous[y - 1] + 1
+                    ends = x == len(a) or y == len(b) or a[x] != b[y]
+                    if ends and row[y] >= 2:
+                        candidates.append((x - row[y], y - row[y], row[y]))
+            previous = row
+    best: tuple[tuple[int, int, int], tuple[int, int, int]] | None = None
+    for x, y, size in candidates:
+        i, j = edit.old_start + x, edit.new_start + y
+        # Shrink to whole words on both sides.
+        while size >= 2 and not (_boundary(old, i) and _boundary(new, j)):
+            i, j, size = i + 1, j + 1, size - 1
+        while size >= 2 and not (_boundary(old, i + size) and _boundary(new, j + size)):
+            size -= 1
+        if size < 2:
+            continue
+        strong = sum(char_class(c) in ("kanji", "katakana", "word") for c in old[i : i + size])
+        key = (size, strong, -i)
+        if best is None or key > best[0]:
+            best = (key, (i, j, size))
+    return best[1] if best is not None else None
+
+
+def _split_on_kept_words(old: str, new: str, edit: InlineEdit) -> list[InlineEdit]:
+    """Unmark whole words both sides keep inside one highlight, so no character is marked
+    on both sides: 提供[及び改善→、改善及び新サービスの開発] becomes 提供[及び→、]改善[→及び…].
+
+    Semantic clean-up joins edits across short equal runs; this gives back the runs that are
+    whole words (two characters or more) on both sides.
+    """
+    a, b = edit.old_text, edit.new_text
+    if len(a) < 2 or len(b) < 2:
+        return [edit]
+    best = _kept_word(old, new, edit)
+    if best is None:
+        return [edit]
+    i, j, size = best
+    pieces = []
+    if i > edit.old_start or j > edit.new_start:
+        left = InlineEdit(edit.old_start, i, edit.new_start, j, old[edit.old_start : i],
+                          new[edit.new_start : j])  # fmt: skip
+        pieces += _split_on_kept_words(old, new, left)
+    if edit.old_end > i + size or edit.new_end > j + size:
+        right = InlineEdit(i + size, edit.old_end, j + size, edit.new_end,
+                           old[i + size : edit.old_end], new[j + size : edit.new_end])  # fmt: skip
+        pieces += _split_on_kept_words(old, new, right)
+    return pieces
+
+
+def _spacing(edit: InlineEdit) -> InlineEdit:
+    """An edit of spaces only (a doubled space, a full-width space) is a quiet kind of its own."""
+    spaced = edit.old_text.isspace() or edit.new_text.isspace()
+    if spaced and not edit.old_text.strip() and not edit.new_text.strip():
+        return InlineEdit(*_fields(edit), kind="whitespace")
+    return edit
+
+
+def _fields(edit: InlineEdit) -> tuple[int, int, int, int, str, str]:
+    return (edit.old_start, edit.old_end, edit.new_start, edit.new_end, edit.old_text,
+            edit.new_text)  # fmt: skip
+
+
+def link_edits(
+    text: str, old: Sequence[Link], new: Sequence[Link], anchors: dict[str, str]
+) -> tuple[InlineEdit, ...]:
+    """Where the same text links somewhere else (not where a renumbering took the target)."""
+    targets = {(k.start, k.end): k.target for k in new}
+    edits = []
+    for link in old:
+        target = targets.get((link.start, link.end))
+        if target is None or target == link.target or anchors.get(link.target) == target:
+            continue
+        span = text[link.start : link.end]
+        edits.append(
+            InlineEdit(
+                link.start,
+                link.end,
+                link.start,
+                link.end,
+                span,
+                span,
+                kind="link",
+                old_target=link.target,
+                new_target=target,
+            )
+        )
+    return tuple(edits)
 
 
 def _merge_across_separators(old: str, new: str, edits: list[InlineEdit]) -> list[InlineEdit]:
@@ -290,6 +407,11 @@ def redline_segments(old: str, edits: Sequence[InlineEdit]) -> list[tuple[Op, st
     if position < len(old):
         segments.append(("equal", old[position:]))
     return segments
+
+
+def shown(edits: Sequence[InlineEdit]) -> tuple[InlineEdit, ...]:
+    """The edits a reader sees marked: spacing and link targets are told, not struck out."""
+    return tuple(e for e in edits if e.kind == "wording")
 
 
 def marked_chars(edits: Sequence[InlineEdit]) -> int:
