@@ -87,6 +87,8 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f々〆�
 
 def _tokens(text: str) -> frozenset[str]:
     """Words for spaced scripts, character pairs for Japanese and Chinese (no spaces there)."""
+    if not _CJK.search(text):
+        return frozenset(_WORD.findall(text.lower()))
     found: set[str] = set()
     for word in _WORD.findall(text):
         if _CJK.search(word):
@@ -110,15 +112,19 @@ class Similarity:
     """
 
     def __init__(self, corpus: Iterable[Unit] = ()) -> None:
-        self._grams: dict[int, tuple[Unit, frozenset[str]]] = {}
         self._corpus = list(corpus)
         self._idf: dict[str, float] | None = None
+        self._unit_weights: dict[int, tuple[Unit, float]] = {}
+        # A word no top-level unit has is as rare as can be.
+        self._unseen = math.log(len(self._corpus) + 2) if self._corpus else 1.0
 
-    def grams(self, unit: Unit) -> frozenset[str]:
-        entry = self._grams.get(id(unit))
-        if entry is None or entry[0] is not unit:
-            entry = self._grams[id(unit)] = (unit, _tokens(_full_text(unit)))
-        return entry[1]
+    @staticmethod
+    def grams(unit: Unit) -> frozenset[str]:
+        # Kept on the unit: a version's units are shared by the diffs of one build.
+        if unit.grams is None:
+            object.__setattr__(unit, "grams", _tokens(_full_text(unit)))
+        assert unit.grams is not None
+        return unit.grams
 
     def _weights(self) -> dict[str, float]:
         if self._idf is None:
@@ -126,13 +132,19 @@ class Similarity:
             for unit in self._corpus:
                 counts.update(self.grams(unit))
             total = max(len(self._corpus), 1)
-            self._idf = {t: math.log((total + 1) / (n + 0.5)) for t, n in counts.items()}
+            # Floored so that a word every unit has still counts a little.
+            self._idf = {t: max(math.log((total + 1) / (n + 0.5)), 0.05) for t, n in counts.items()}
         return self._idf
 
     def weight(self, grams: frozenset[str]) -> float:
         idf = self._weights()
-        default = math.log(len(self._corpus) + 2) if self._corpus else 1.0
-        return sum(max(idf.get(t, default), 0.05) for t in grams)
+        return sum(idf.get(t, self._unseen) for t in grams)
+
+    def _unit_weight(self, unit: Unit) -> float:
+        entry = self._unit_weights.get(id(unit))
+        if entry is None or entry[0] is not unit:
+            entry = self._unit_weights[id(unit)] = (unit, self.weight(self.grams(unit)))
+        return entry[1]
 
     def __call__(self, a: Unit, b: Unit) -> float:
         ga, gb = self.grams(a), self.grams(b)
@@ -141,7 +153,7 @@ class Similarity:
         if not ga or not gb:
             return 0.0
         common = self.weight(ga & gb)
-        wa, wb = self.weight(ga), self.weight(gb)
+        wa, wb = self._unit_weight(a), self._unit_weight(b)
         return (2 * common / (wa + wb) + common / min(wa, wb)) / 2
 
     def share(self, part: Unit, whole: Unit) -> float:
@@ -149,7 +161,7 @@ class Similarity:
         gp = self.grams(part)
         if not gp:
             return 0.0
-        return self.weight(gp & self.grams(whole)) / self.weight(gp)
+        return self.weight(gp & self.grams(whole)) / self._unit_weight(part)
 
 
 def _score(a: Unit, b: Unit, ia: float, ib: float, sim: Similarity) -> float:
@@ -201,6 +213,33 @@ def _assign(
     return [(olds[r], news[c]) for r, c in best_assignment(scores, 0.0)]
 
 
+_SMALL = 6  # up to this many on one side, an exact search beats loading scipy
+
+
+def _small_assignment(scores: Sequence[Sequence[float]], floor: float) -> list[tuple[int, int]]:
+    """The same optimum by dynamic programming over which units of the smaller side are used
+    (2**6 states): a conflict between a few units, the common case, costs no scipy import."""
+    flipped = len(scores) < len(scores[0])
+    rows = (
+        [list(col) for col in zip(*scores, strict=True)] if flipped else [list(r) for r in scores]
+    )
+    # best[mask] = (total, pairs) over the rows seen so far, using the columns in mask
+    best: dict[int, tuple[float, tuple[tuple[int, int], ...]]] = {0: (0.0, ())}
+    for r, row in enumerate(rows):
+        step = dict(best)
+        for mask, (total, pairs) in best.items():
+            for c, value in enumerate(row):
+                if value < floor or mask & (1 << c):
+                    continue
+                key = mask | (1 << c)
+                candidate = (total + value, (*pairs, (r, c)))
+                if key not in step or candidate[0] > step[key][0]:
+                    step[key] = candidate
+        best = step
+    _, chosen = max(best.values(), key=lambda entry: entry[0])
+    return sorted((c, r) for r, c in chosen) if flipped else list(chosen)
+
+
 def best_assignment(scores: Sequence[Sequence[float]], floor: float) -> list[tuple[int, int]]:
     """(row, column) pairs of maximum total score, each row and column used once; only
     pairs scoring at least `floor` are kept.
@@ -217,6 +256,8 @@ def best_assignment(scores: Sequence[Sequence[float]], floor: float) -> list[tup
     columns = [c for _, c in best]
     if len(set(columns)) == len(columns):
         return best
+    if min(len(scores), len(scores[0])) <= _SMALL:
+        return _small_assignment(scores, floor)
     import numpy as np  # a second of start-up, paid only by hard cases
     from scipy.optimize import linear_sum_assignment
 

@@ -63,6 +63,8 @@ class Unit:
     # Everything a reader sees except the unit's own number: the identity used first.
     # Computed once (children first), as alignment compares it at every level.
     content: str = field(init=False, repr=False, compare=False)
+    # The words alignment compares (align.Similarity), computed once per unit when needed.
+    grams: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         parts = [self.title, self.text, *(c.label + "\x1f" + c.content for c in self.children)]

@@ -232,3 +232,36 @@ def test_the_table_says_where_a_moved_article_came_from(ja_pair: TextPair) -> No
     )
     changes = _diff(ja_pair, BASE, new)
     assert "第2条から移動" in render_table(changes) and "第2条から移動" in render_redline(changes)
+
+
+def test_a_moved_article_is_moved_while_its_neighbours_are_renumbered(ja_pair: TextPair) -> None:
+    # The v1 第13条 → v2 第11条 while v1 第11・12条 became 第12・13条, in small.
+    new = (
+        BASE.replace("## 第3条（禁止事項）", "## 第X条（禁止事項）")
+        .replace("## 第4条（免責）", "## 第5条（免責）")
+        .replace("## 第5条（準拠法）\n\n本規約は日本法に準拠します。\n", "")
+        .replace(
+            "## 第X条（禁止事項）",
+            "## 第3条（準拠法）\n\n本規約は日本法に準拠します。\n\n## 第4条（禁止事項）",
+        )
+        .replace("第3条に違反", "第4条に違反")
+    )
+    changes = _diff(ja_pair, BASE, new)
+    assert _articles(changes) == [
+        ("art-1", "art-1", "unchanged"),
+        ("art-2", "art-2", "unchanged"),
+        ("art-5", "art-3", "moved"),
+        ("art-3", "art-4", "renumbered"),
+        ("art-4", "art-5", "renumbered"),
+    ]
+
+
+def test_a_deleted_placeholder_counts_as_deleted(ja_pair: TextPair) -> None:
+    new = BASE.replace(
+        "## 第4条（免責）\n\n当社は、第3条に違反した利用者に生じた損害について責任を負いません。",
+        "## 第4条　削除",
+    )
+    changes = _diff(ja_pair, BASE, new)
+    article = _find(changes, "art-4")
+    assert (article.old is not None, article.change) == (True, "deleted-placeholder")
+    assert changes.change_counts()["deleted-placeholder"] == 1

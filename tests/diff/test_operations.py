@@ -7,15 +7,21 @@ stated in a few lines; tests/diff/test_align.py runs the same operations through
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.optimize import linear_sum_assignment
 
 from kaitei.diff.align import align_groups, best_assignment
-from kaitei.diff.changeset import ChangeSet, diff_units
+from kaitei.diff.changeset import ChangeSet, changesets, diff_texts, diff_units
 from kaitei.diff.inline import apply_edits
 from kaitei.diff.units import Link, Unit
+from kaitei.diffout.text import render_text
 from kaitei.model import Span
+
+from .conftest import write_document
 
 SPAN = Span("test.md", 1)
 
@@ -235,6 +241,27 @@ def test_best_assignment_is_the_global_optimum() -> None:
     assert best_assignment([[0.2, 0.3]], 0.5) == []
 
 
+_matrices = st.integers(1, 9).flatmap(
+    lambda m: st.lists(
+        st.lists(st.one_of(st.just(-1.0), st.floats(0, 1)), min_size=m, max_size=m),
+        min_size=1,
+        max_size=9,
+    )
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_matrices)
+def test_best_assignment_matches_scipy_on_any_matrix(scores: list[list[float]]) -> None:
+    # The small exact search and the fast path must find scipy's optimum total.
+    matrix = np.array(scores)
+    rows, cols = linear_sum_assignment(np.where(matrix < 0, 0.0, matrix), maximize=True)
+    optimum = sum(matrix[r, c] for r, c in zip(rows, cols, strict=True) if matrix[r, c] >= 0)
+    chosen = best_assignment(scores, 0.0)
+    assert abs(sum(scores[r][c] for r, c in chosen) - optimum) < 1e-9
+    assert len({r for r, _ in chosen}) == len({c for _, c in chosen}) == len(chosen)
+
+
 # --- properties ----------------------------------------------------------------------------
 
 _texts = st.lists(st.sampled_from(TEXTS), min_size=1, max_size=6, unique=True)
@@ -285,3 +312,98 @@ def test_applying_the_edits_to_old_gives_new(edits: list[tuple[int, str]]) -> No
     for pair in diff(old, new).walk():
         if pair.old is not None and pair.new is not None:
             assert apply_edits(pair.old.text, pair.edits) == pair.new.text
+
+
+# --- one alignment per revision ------------------------------------------------------------
+
+JA_OLD = """\
+# テスト
+
+## 第1条（目的）
+
+本規約は、当社サービスの利用条件を定めるものです。
+
+## 第2条（届出）
+
+利用者は、登録情報に変更があった場合、遅滞なく当社に届け出るものとします。
+
+## 第3条（準拠法）
+
+本規約は日本法に準拠します。
+"""
+JA_NEW = """\
+# テスト
+
+## 第1条（準拠法）
+
+本規約は日本法に準拠します。
+
+## 第2条（目的）
+
+本規約は、当社サービスの利用条件を定めるものです。
+
+## 第3条（届出）
+
+利用者は、登録情報に変更があった場合、遅滞なく当社に届け出るものとします。
+"""
+EN_OLD = """\
+# Test
+
+## Article 1 (Purpose)
+
+These Terms set out the conditions of use of the Company's services.
+
+## Article 2 (Notification)
+
+Users shall notify the Company of any change to their registered information.
+
+## Article 3 (Governing Law)
+
+These Terms are governed by Japanese law.
+"""
+# The translator also polished the wording: on its own text, English pairs differently.
+EN_NEW = """\
+# Test
+
+## Article 1 (Applicable Law)
+
+Japanese statutes apply to every dispute.
+
+## Article 2 (Purpose)
+
+These Terms set out the conditions of use of the Company's services.
+
+## Article 3 (Notification)
+
+Users shall notify the Company of any change to their registered information.
+
+## Article 4 (Translation)
+
+This English text is a translation provided for convenience only.
+"""
+
+
+def test_translations_follow_the_authoritative_alignment(tmp_path: Path) -> None:
+    document = write_document(
+        tmp_path,
+        {"2020-01-01": {"ja": JA_OLD, "en": EN_OLD}, "2021-01-01": {"ja": JA_NEW, "en": EN_NEW}},
+    )
+    tables = changesets(document, "2020-01-01", "2021-01-01")
+    ja, en = tables["ja"], tables["en"]
+
+    def pairs(changes: ChangeSet) -> set[tuple[str | None, str | None, str]]:
+        return {(p.old.id if p.old else None, p.new.id if p.new else None, p.change)
+                for p in changes.pairs if p.level == "article"}  # fmt: skip
+
+    assert ("art-3", "art-1", "moved") in pairs(ja)
+    # English agrees with Japanese about what moved, although its governing-law clause was
+    # reworded beyond recognition; its extra article is aligned on its own, and said so.
+    assert pairs(en) - {(None, "art-4", "added")} == pairs(ja)
+    assert (en.aligned_by, en.fallback) == ("ja", ("art-4",))
+    assert (ja.aligned_by, ja.fallback) == ("ja", ())
+    assert "art-4" in render_text(en)
+    # On its own text English would not have seen the move: the guide is what makes them agree.
+    old_en, new_en = document.versions[0].text("en"), document.versions[1].text("en")
+    assert old_en is not None and new_en is not None
+    alone = diff_texts("test", old_en, new_en, "2020-01-01", "2021-01-01")
+    assert pairs(alone) != pairs(en)
