@@ -448,12 +448,24 @@ def _map_children(old: Unit, new: Unit, key: Key, skip: dict[int, list[int]]) ->
             key.origin[y.id] = x.id
 
 
+_KANA_KANJI = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _word_letter(char: str) -> bool:
+    """A letter that makes one word with a digit beside it (A8C, 13세, 2’ye); kanji and kana
+    do not (30日間: the number is a word of its own)."""
+    return (char.isalnum() or char in "'’") and not _KANA_KANJI.match(char)
+
+
 def _numbers(unit: Unit) -> list[re.Match[str]]:
-    """Numbers in the text outside references (a reference's number follows renumbering)."""
+    """Numbers that are words of their own, outside references (those follow renumbering)."""
+    text = unit.text
     return [
         m
-        for m in re.finditer(r"(?<![\d.,])\d{1,3}(?![\d.,])", unit.text)
+        for m in re.finditer(r"(?<![\d.,])\d{1,3}(?![\d.,])", text)
         if not any(r.start < m.end() and m.start() < r.end for r in unit.refs)
+        and not (m.start() > 0 and _word_letter(text[m.start() - 1]))
+        and not (m.end() < len(text) and _word_letter(text[m.end()]))
     ]
 
 

@@ -186,15 +186,22 @@ def _score(a: Unit, b: Unit, ia: float, ib: float, sim: Similarity) -> float:
 def _identical(
     old: Sequence[Unit], new: Sequence[Unit], olds: Sequence[int], news: Sequence[int]
 ) -> list[tuple[int, int]]:
-    """Units with the same content, in order within each content (identical always pairs)."""
-    waiting: dict[str, list[int]] = {}
-    for j in reversed(news):
-        waiting.setdefault(new[j].content, []).append(j)
-    pairs = []
+    """Units with the same content always pair; repeated content pairs in order, and when one
+    side has more copies, each copy of the other side takes the nearest place."""
+    groups: dict[str, tuple[list[int], list[int]]] = {}
     for i in olds:
-        queue = waiting.get(old[i].content)
-        if queue:
-            pairs.append((i, queue.pop()))
+        groups.setdefault(old[i].content, ([], []))[0].append(i)
+    for j in news:
+        if new[j].content in groups:
+            groups[new[j].content][1].append(j)
+    n, m = max(len(old) - 1, 1), max(len(new) - 1, 1)
+    pairs: list[tuple[int, int]] = []
+    for these, those in groups.values():
+        if len(these) == len(those) or not these or not those:
+            pairs += zip(these, those, strict=False)
+            continue
+        near = [[1.0 - abs(i / n - j / m) for j in those] for i in these]
+        pairs += [(these[r], those[c]) for r, c in best_assignment(near, 0.0)]
     return pairs
 
 
@@ -527,7 +534,8 @@ def _best_part(
         assert other is not None
         # The half is inside the whole and not inside its counterpart (else it is a copy).
         share = sim.share(part, whole)
-        if share >= _PART and sim.share(part, other) < 0.5 and (best is None or share > best[0]):
+        copy = sim.share(part, other)  # a half that the counterpart also has is a copy
+        if share >= _PART and copy <= share - 0.25 and (best is None or share > best[0]):
             best = (share, node)
     return best[1] if best is not None else None
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, get_args
 
 from ..model import CrossRef, Document, LanguageText, Span
 from .align import Guide, Match, align_texts
@@ -32,41 +32,25 @@ from .units import Level, Unit, UnitCache
 Kind = Literal["unchanged", "changed", "added", "removed", "moved", "renumbered"]
 KINDS: tuple[Kind, ...] = ("unchanged", "changed", "added", "removed", "moved", "renumbered")
 
+# A lawyer's kinds, most telling first: a pair's first kind is the one a reviewer names it by.
 ChangeKind = Literal[
-    "unchanged",
-    "changed",
     "added",
     "branch-inserted",
     "removed",
     "deleted-placeholder",
-    "moved",
-    "renumbered",
     "split",
     "merged",
-    "re-parented",
     "promoted",
     "demoted",
-    "whitespace-only",
+    "moved",
+    "re-parented",
+    "changed",
     "link-only",
+    "whitespace-only",
+    "renumbered",
+    "unchanged",
 ]
-# Most telling first: a pair's first kind is the one a reviewer names it by.
-CHANGE_KINDS: tuple[ChangeKind, ...] = (
-    "added",
-    "branch-inserted",
-    "removed",
-    "deleted-placeholder",
-    "split",
-    "merged",
-    "promoted",
-    "demoted",
-    "moved",
-    "re-parented",
-    "changed",
-    "link-only",
-    "whitespace-only",
-    "renumbered",
-    "unchanged",
-)
+CHANGE_KINDS: tuple[ChangeKind, ...] = get_args(ChangeKind)
 _CONTENT_KINDS: tuple[ChangeKind, ...] = ("changed", "link-only", "whitespace-only")
 
 
@@ -142,19 +126,18 @@ class ChangeSet:
         return any(p.kind != "unchanged" for p in self.pairs)
 
     def counts(self) -> dict[str, int]:
-        """Article-level counts per kind (what a summary line shows)."""
-        counts: dict[str, int] = dict.fromkeys(KINDS, 0)
-        for pair in self.pairs:
-            if pair.level == "article":
-                counts[pair.kind] += 1
-        return counts
+        """Article-level counts per coarse kind (what the rules read)."""
+        return self._count(KINDS, lambda pair: pair.kind)
 
     def change_counts(self) -> dict[str, int]:
-        """Article-level counts per lawyer's kind (first kind of each pair)."""
-        counts: dict[str, int] = dict.fromkeys(CHANGE_KINDS, 0)
+        """Article-level counts per lawyer's kind, first kind of each pair (a summary line)."""
+        return self._count(CHANGE_KINDS, lambda pair: pair.change)
+
+    def _count(self, names: tuple[str, ...], of: Callable[[Pair], str]) -> dict[str, int]:
+        counts = dict.fromkeys(names, 0)
         for pair in self.pairs:
             if pair.level == "article":
-                counts[pair.change] += 1
+                counts[of(pair)] += 1
         return counts
 
 

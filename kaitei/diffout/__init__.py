@@ -7,7 +7,7 @@ holds what they share: the words for kinds and levels, and how a pair is named.
 from __future__ import annotations
 
 from ..catalogue import load_catalogue
-from ..diff.changeset import ChangeKind, ChangeSet, Kind, Pair, Side
+from ..diff.changeset import CHANGE_KINDS, ChangeKind, ChangeSet, Kind, Pair, Side
 
 
 def strings(lang: str) -> dict[str, str]:
@@ -90,27 +90,9 @@ def pair_name(pair: Pair, lang: str) -> str:
 def summary_counts(changes: ChangeSet, lang: str) -> str:
     """ "1 新設, 2 繰下げ・繰上げ, 6 改正" — article-level counts, kinds in a fixed order."""
     counts = changes.change_counts()
-    parts = [f"{kind_word(kind, lang)} {counts[kind]}" for kind in _SUMMARY_ORDER if counts[kind]]
+    parts = [f"{kind_word(kind, lang)} {counts[kind]}" for kind in CHANGE_KINDS if counts[kind]]
     return ", ".join(parts)
 
-
-_SUMMARY_ORDER: tuple[ChangeKind, ...] = (
-    "added",
-    "branch-inserted",
-    "removed",
-    "deleted-placeholder",
-    "split",
-    "merged",
-    "changed",
-    "renumbered",
-    "moved",
-    "re-parented",
-    "promoted",
-    "demoted",
-    "link-only",
-    "whitespace-only",
-    "unchanged",
-)
 
 
 def fallback_note(changes: ChangeSet) -> str:
