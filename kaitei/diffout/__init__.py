@@ -94,7 +94,6 @@ def summary_counts(changes: ChangeSet, lang: str) -> str:
     return ", ".join(parts)
 
 
-
 def fallback_note(changes: ChangeSet) -> str:
     """Says which units a translation aligned on its own (their ids are not in the guide)."""
     return strings(changes.lang)["fallback"].format(
