@@ -31,7 +31,7 @@ from typing import Literal
 from ..model import LanguageText
 from .units import Level, Unit, UnitCache, units
 
-__all__ = ["Guide", "Level", "Match", "Relation", "Unit", "align", "align_texts", "pair_siblings"]
+__all__ = ["Guide", "Level", "Match", "Relation", "Unit", "align_groups", "align_texts"]
 
 FLOOR = 0.5  # below this score two units are different texts, not one edited text
 _TEXT_FLOOR = 0.3  # and however much else agrees, this much of the text must survive
@@ -538,20 +538,6 @@ def _best_part(
         if share >= _PART and copy <= share - 0.25 and (best is None or share > best[0]):
             best = (share, node)
     return best[1] if best is not None else None
-
-
-def align(
-    old: Sequence[Unit],
-    new: Sequence[Unit],
-    sim: Similarity | None = None,
-    guide: Guide | None = None,
-) -> tuple[Match, ...]:
-    """Pair two sibling lists and everything below them; in reading order of `new`."""
-    sim = sim or Similarity([*old, *new])
-    nodes = _align_nodes(old, new, sim, guide)
-    _reparent(nodes, sim, guide)
-    _split_and_merge(nodes, sim)
-    return tuple(n.freeze() for n in nodes)
 
 
 _GROUPS = ("title", "preamble", "articles", "closing")

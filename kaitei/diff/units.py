@@ -70,13 +70,6 @@ class Unit:
         parts = [self.title, self.text, *(c.label + "\x1f" + c.content for c in self.children)]
         object.__setattr__(self, "content", "\x1e".join(parts))
 
-    def walk(self) -> Sequence[Unit]:
-        """This unit and everything below it, in reading order."""
-        found: list[Unit] = [self]
-        for child in self.children:
-            found += child.walk()
-        return found
-
 
 # --- units from the model ------------------------------------------------------------------
 
