@@ -289,8 +289,8 @@ def _pair(match: Match, anchors: dict[str, str], side: Callable[[Unit], Side]) -
     for quiet in _CONTENT_KINDS:
         if content is None and quiet in below:
             content = quiet
-    if content is not None:
-        found.append(content)
+    if content is not None and "deleted-placeholder" not in found:
+        found.append(content)  # 「第N条　削除」 says all there is: not also 改正
     if number_changed or any(e.consequential for e in edits) or "renumbered" in below:
         found.append("renumbered")  # its own number, or references that follow a renumbering
     kinds = tuple(sorted(set(found), key=CHANGE_KINDS.index)) or ("unchanged",)

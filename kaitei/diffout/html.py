@@ -141,12 +141,8 @@ def _note(pair: Pair, lang: str) -> str:
     if pair.kind == "moved" and pair.old is not None:
         name = pair.old.label if pair.level == "article" and pair.old.label else None
         notes.append(w["moved_from"].format(name=name or side_name(pair.old, pair.level, lang)))
-    if pair.change in _TOLD:  # kinds the marks alone do not say: （分割）（格上げ）…
-        notes.append(
-            f"（{pair_kind_word(pair, lang)}）"
-            if lang == "ja"
-            else f"({pair_kind_word(pair, lang)})"
-        )
+    if pair.change in _TOLD:  # kinds the marks alone do not say: 分割, 格上げ, …
+        notes.append(pair_kind_word(pair, lang))
     if quiet := quiet_note(pair, lang):
         notes.append(quiet)
     if pair.unchanged_in:
