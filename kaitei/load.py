@@ -14,8 +14,8 @@ from .frontmatter import (
     split_front_matter,
 )
 from .model import Document, DocumentSettings, LanguageText, Site, Version
-from .parse import parse_body
 from .pathsafety import refuse_link
+from .read.body import parse_body
 
 MAX_FILE_BYTES = 1_000_000  # a policy is tens of kilobytes; a megabyte is a mistake
 _VERSION_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -69,16 +70,95 @@ def join_lines(left: str, right: str) -> str:
 
 SAFE_SCHEMES = ("https:", "mailto:")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+# A list nested this deep is a mistake, not a policy; markdown-it's own default (20 token
+# levels, about ten lists) silently dropped the rest of the file, so the limit is ours to report.
+MAX_NESTING = 60
+
+
+def link_kind(url: str) -> str:
+    """'safe' (https, mailto, relative), 'http' (accepted with a warning) or 'unsafe'."""
+    url = url.strip()
+    if url.startswith("//"):
+        return "unsafe"
+    if _SCHEME.match(url):
+        lower = url.lower()
+        if lower.startswith(SAFE_SCHEMES):
+            return "safe"
+        return "http" if lower.startswith("http:") else "unsafe"
+    return "safe"
 
 
 def is_safe_link(url: str) -> bool:
-    """Only https, mailto and relative links pass (no http, javascript:, data:, //host)."""
-    url = url.strip()
-    if url.startswith("//"):
-        return False
-    if _SCHEME.match(url):
-        return url.lower().startswith(SAFE_SCHEMES)
-    return True
+    """https, mailto, relative and (with a warning from the reader) http links pass.
+
+    javascript:, data:, vbscript:, //host and every other scheme are refused.
+    """
+    return link_kind(url) != "unsafe"
+
+
+# The few pieces of inline HTML real policies contain, read as the Markdown they stand for;
+# everything else is refused by the reader and shown as text by the renderer.
+_HTML_ANCHOR = re.compile(
+    r"""^<a\s+(?:id|name)\s*=\s*(?:"(?P<q>[^"]*)"|'(?P<s>[^']*)'|(?P<b>[^\s>"']+))\s*/?>$""", re.I
+)
+_HTML_LINK = re.compile(
+    r"""^<a\s+(?:[\w-]+\s*=\s*(?:"[^"]*"|'[^']*')\s+)*href\s*=\s*(?:"(?P<q>[^"]*)"|'(?P<s>[^']*)')"""
+    r"""(?:\s+[\w-]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*>$""",
+    re.I,
+)
+_HTML_CLOSE_A = re.compile(r"^</a\s*>$", re.I)
+_HTML_BREAK = re.compile(r"^<br\s*/?>$", re.I)
+_HTML_COMMENT = re.compile(r"^<!--.*-->$", re.S)
+
+
+def read_html(content: str) -> tuple[str, str]:
+    """(kind, value) of one inline HTML tag: ("link", href), ("close", ""), ("anchor", id),
+    ("break", ""), ("comment", "") or ("other", the tag)."""
+    content = content.strip()
+    if _HTML_BREAK.match(content):
+        return "break", ""
+    if _HTML_COMMENT.match(content):
+        return "comment", ""
+    if _HTML_CLOSE_A.match(content):
+        return "close", ""
+    match = _HTML_ANCHOR.match(content)
+    if match:
+        return "anchor", match["q"] or match["s"] or match["b"] or ""
+    match = _HTML_LINK.match(content)
+    if match:
+        return "link", html.unescape(match["q"] or match["s"] or "")
+    return "other", content
+
+
+def html_as_markdown(children: list[Token], id_prefix: str = "") -> list[Token]:
+    """Inline HTML tokens → the tokens Markdown would give (link, break), anchors as empty
+    spans with their id, anything else as text (escaped when rendered)."""
+    result: list[Token] = []
+    links = 0
+    for token in children:
+        if token.type != "html_inline":
+            result.append(token)
+            continue
+        kind, value = read_html(token.content)
+        if kind == "link" and is_safe_link(value):
+            link = Token("link_open", "a", 1)
+            link.attrs = {"href": value}
+            result.append(link)
+            links += 1
+        elif kind == "close" and links:
+            result.append(Token("link_close", "a", -1))
+            links -= 1
+        elif kind == "break":
+            result.append(Token("hardbreak", "br", 0))
+        elif kind == "anchor":
+            anchor = Token("html_inline", "", 0)
+            anchor.content = f'<span id="{html.escape(id_prefix + value)}"></span>'
+            result.append(anchor)
+        elif kind != "comment" and kind != "close":
+            text = Token("text", "", 0)
+            text.content = token.content
+            result.append(text)
+    return result
 
 
 def make_markdown(*, html: bool = False, detect: bool = False) -> MarkdownIt:
@@ -95,4 +175,5 @@ def make_markdown(*, html: bool = False, detect: bool = False) -> MarkdownIt:
     md.configure("commonmark", options_update={"html": html})
     md.enable("table")
     md.validateLink = (lambda url: True) if detect else is_safe_link  # type: ignore[method-assign]
+    md.options["maxNesting"] = MAX_NESTING
     return md

@@ -38,13 +38,41 @@ class CrossRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """A link written in the text: offsets into `Text.plain` and the target as written."""
+
+    start: int
+    end: int
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
 class Text:
-    """A run of inline text: `source` is Markdown as written, `plain` has the markup removed."""
+    """A run of inline text: `source` is Markdown as written, `plain` has the markup removed.
+
+    `lead` and `trail` are the source around it that is layout, not text (blank lines, list
+    markers, `## `, `{#id}`, the line end): with them the model gives back the file exactly
+    (kaitei.read.roundtrip), tomlkit's trivia.
+    """
 
     source: str
     plain: str
     span: Span
     refs: tuple[CrossRef, ...] = ()
+    links: tuple[Link, ...] = ()
+    lead: str = field(default="", compare=False)
+    trail: str = field(default="", compare=False)
+
+    @property
+    def canonical(self) -> str:
+        """`plain` with each link's target after it: a changed target changes the hash."""
+        if not self.links:
+            return self.plain
+        parts, cut = [], 0
+        for link in self.links:
+            parts += [self.plain[cut : link.end], f" <{link.target}>"]
+            cut = link.end
+        return "".join(parts) + self.plain[cut:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,15 +97,69 @@ class Table:
     header: tuple[Cell, ...]
     rows: tuple[Row, ...]
     span: Span
+    source: str = field(default="", compare=False)  # the rows as written, with their lead
 
 
 @dataclass(frozen=True, slots=True)
 class BulletList:
+    """A Markdown list kept as a list: bullets, or ordered entries inside other lists.
+
+    Nested lists are flattened in reading order: `depths[i]` is the nesting (0 outermost) and
+    `labels[i]` the marker as written ("-", "1.", "a)"; "" for a further paragraph of the
+    entry above).
+    """
+
     items: tuple[Text, ...]
     span: Span
+    depths: tuple[int, ...] = ()
+    labels: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()  # an entry's explicit id ({: #id } under it), else ""
+
+    def depth(self, index: int) -> int:
+        return self.depths[index] if index < len(self.depths) else 0
+
+    def label(self, index: int) -> str:
+        return self.labels[index] if index < len(self.labels) else "-"
+
+    def tree(self) -> tuple[ListEntry, ...]:
+        """The entries nested again, for output that shows the nesting."""
+        root: list[ListEntry] = []
+        open_at: list[list[ListEntry]] = [root]
+        for k, text in enumerate(self.items):
+            depth = min(self.depth(k), len(open_at) - 1)
+            label = self.label(k)
+            siblings = open_at[depth]
+            if label == "" and siblings:
+                last = siblings[-1]
+                siblings[-1] = ListEntry(last.number, last.id, (*last.texts, text), last.children)
+                continue
+            number = "" if label in ("-", "*", "+") else label
+            entry_id = self.ids[k] if k < len(self.ids) else ""
+            siblings.append(ListEntry(number, entry_id, (text,), []))
+            del open_at[depth + 1 :]
+            open_at.append(siblings[-1].children)
+        return tuple(root)
 
 
-Block = Text | Table | BulletList
+@dataclass(frozen=True, slots=True)
+class ListEntry:
+    """One entry of a list as a tree: its number as written ("" for a bullet), its texts."""
+
+    number: str
+    id: str
+    texts: tuple[Text, ...]
+    children: list[ListEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class Break:
+    """A thematic break (`---`, `* * *`) between blocks."""
+
+    span: Span
+    source: str = field(default="", compare=False)  # the break line with its lead
+
+
+Block = Text | Table | BulletList | Break
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,17 +204,29 @@ class ArticleNumber:
         return "art-" + "-".join(str(n) for n in (self.main, *self.branch))
 
 
+SectionKind = Literal["section", "appendix"]
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
-    """条, or an unnumbered section (English-style policies: the heading is the article)."""
+    """A headed unit: 条 / Article N, a section of any depth, or an appendix (別表, Schedule).
+
+    `LanguageText.articles` lists every heading in reading order (the flat view); `level` and
+    `parent` give the tree (`LanguageText.sections()`).
+    """
 
     id: str
     number: ArticleNumber | None
-    heading: str  # the whole heading as written, e.g. "第1条（総則）"
+    heading: str  # the whole heading as text, e.g. "第1条（総則）"
     title: str  # the part in parentheses, or the whole heading when unnumbered
     deleted: bool
     paragraphs: tuple[Paragraph, ...]
     span: Span
+    level: int = 2  # the heading level, 1–6 (## is 2)
+    parent: str | None = None  # id of the enclosing headed unit; None at the top
+    kind: SectionKind = "section"
+    head: Text | None = field(default=None, compare=False)  # the heading as a Text
+    depth: int = 1  # 1 for a top section, 2 for the sections under it …
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +270,14 @@ class FrontMatter:
 
 
 @dataclass(frozen=True, slots=True)
+class Section:
+    """The tree view of the headed units: a unit and the units under it."""
+
+    unit: Article
+    children: tuple[Section, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class LanguageText:
     """One version of a document in one language: the parsed `<lang>.md`."""
 
@@ -187,6 +289,20 @@ class LanguageText:
     articles: tuple[Article, ...]
     closing: tuple[ClosingLine, ...]
     source: str = field(repr=False)  # the file's text, BOM and CR removed
+    appendices: tuple[Article, ...] = ()  # 別表, 附則, Schedule, Annex after the closing lines
+    front: str = field(default="", repr=False, compare=False)  # the source before the body
+    trail: str = field(default="", repr=False, compare=False)  # trivia after the last node
+
+    def sections(self) -> tuple[Section, ...]:
+        """The headed units as a tree (articles, then appendices)."""
+        children: dict[str | None, list[Article]] = {}
+        for unit in (*self.articles, *self.appendices):
+            children.setdefault(unit.parent, []).append(unit)
+
+        def build(parent: str | None) -> tuple[Section, ...]:
+            return tuple(Section(u, build(u.id)) for u in children.get(parent, ()))
+
+        return build(None)
 
     @property
     def sha256(self) -> str:
@@ -194,12 +310,12 @@ class LanguageText:
         return hashlib.sha256(canonical_text(self).encode("utf-8")).hexdigest()
 
     def article(self, anchor: str) -> Article | None:
-        return next((a for a in self.articles if a.id == anchor), None)
+        return next((a for a in (*self.articles, *self.appendices) if a.id == anchor), None)
 
     def article_containing(self, anchor: str) -> Article | None:
         """The article an anchor lies in (art-4-para-2 → 第4条)."""
         best = None
-        for article in self.articles:
+        for article in (*self.articles, *self.appendices):
             if anchor == article.id or anchor.startswith(article.id + "-"):
                 best = article
         return best
@@ -294,7 +410,7 @@ def texts_of(blocks: tuple[Block, ...]) -> Iterator[Text]:
             yield block
         elif isinstance(block, BulletList):
             yield from block.items
-        else:
+        elif isinstance(block, Table):
             for cell in block.header:
                 yield cell.text
             for row in block.rows:
@@ -307,17 +423,23 @@ def all_texts(lt: LanguageText) -> Iterator[Text]:
     yield lt.title
     yield from texts_of(lt.preamble)
     for article in lt.articles:
-        for para in article.paragraphs:
-            yield from texts_of(para.blocks)
-            for item in walk_items(para.items):
-                yield from texts_of(item.blocks)
+        yield from _article_texts(article)
     for line in lt.closing:
         yield line.text
+    for appendix in lt.appendices:
+        yield from _article_texts(appendix)
+
+
+def _article_texts(article: Article) -> Iterator[Text]:
+    for para in article.paragraphs:
+        yield from texts_of(para.blocks)
+        for item in walk_items(para.items):
+            yield from texts_of(item.blocks)
 
 
 def anchors(lt: LanguageText) -> Iterator[tuple[str, Span]]:
     """Every anchor id a version defines, with where it is defined."""
-    for article in lt.articles:
+    for article in (*lt.articles, *lt.appendices):
         yield article.id, article.span
         for para in article.paragraphs:
             yield para.id, para.span
@@ -340,12 +462,24 @@ def anchors(lt: LanguageText) -> Iterator[tuple[str, Span]]:
 
 def _block_lines(block: Block, prefix: str = "") -> list[str]:
     if isinstance(block, Text):
-        return [prefix + block.plain]
+        return [prefix + block.canonical]
     if isinstance(block, BulletList):
-        return [prefix + "・" + t.plain for t in block.items]
-    lines = ["\t".join(c.text.plain for c in block.header)]
-    lines += ["\t".join(c.text.plain for c in row.cells) for row in block.rows]
+        return [
+            prefix + "\t" * block.depth(k) + _list_mark(block.label(k)) + t.canonical
+            for k, t in enumerate(block.items)
+        ]
+    if isinstance(block, Break):
+        return [prefix + "―――"] if prefix else ["―――"]
+    lines = ["\t".join(c.text.canonical for c in block.header)]
+    lines += ["\t".join(c.text.canonical for c in row.cells) for row in block.rows]
     return lines
+
+
+def _list_mark(label: str) -> str:
+    # Bullets read as ・ whatever character the editor typed; ordered entries keep their number.
+    if label in ("-", "*", "+"):
+        return "・"
+    return label + " " if label else ""
 
 
 def _with_label(label: str, blocks: tuple[Block, ...]) -> list[str]:
@@ -370,16 +504,26 @@ def canonical_text(lt: LanguageText) -> str:
 
     This is what is hashed and what the fidelity tests compare with the source.
     """
-    lines = [lt.title.plain, ""]
+    lines = [lt.title.canonical, ""]
     for block in lt.preamble:
         lines += [*_block_lines(block), ""]
     for article in lt.articles:
-        lines += [article.heading, ""]
-        for para in article.paragraphs:
-            lines += _with_label(para.label, para.blocks)
-            for item in para.items:
-                lines += _item_lines(item)
-            lines.append("")
+        lines += _article_lines(article)
     for closing in lt.closing:
-        lines.append(closing.text.plain)
+        lines.append(closing.text.canonical)
+    if lt.appendices:
+        lines.append("")
+    for appendix in lt.appendices:
+        lines += _article_lines(appendix)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _article_lines(article: Article) -> list[str]:
+    heading = article.head.canonical if article.head is not None else article.heading
+    lines = [heading, ""]
+    for para in article.paragraphs:
+        lines += _with_label(para.label, para.blocks)
+        for item in para.items:
+            lines += _item_lines(item)
+        lines.append("")
+    return lines

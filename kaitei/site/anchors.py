@@ -43,7 +43,7 @@ def _item(names: dict[str, str], item: Item, parent: str, t: Catalogue) -> None:
 def anchor_names(text: LanguageText, t: Catalogue) -> dict[str, str]:
     """Every anchor id of a text mapped to the name its anchor link is read out as."""
     names: dict[str, str] = {}
-    for article in text.articles:
+    for article in (*text.articles, *text.appendices):
         article_label = article_name(article, t)
         names[article.id] = article_label
         for para in article.paragraphs:

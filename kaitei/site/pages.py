@@ -163,9 +163,10 @@ def version_page(
         url,
         lang,
         _alternates(document, version, url_of),
-        title=text.title.plain
+        title=(text.title.plain or document.settings.title(lang))
         if is_current_url
-        else f"{text.title.plain} ({load_catalogue(lang).date(version.effective)})",
+        else f"{text.title.plain or document.settings.title(lang)} "
+        f"({load_catalogue(lang).date(version.effective)})",
         switcher=_switcher(document, version, lang, url_of),
         document=document,
         version=version,

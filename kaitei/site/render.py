@@ -20,8 +20,8 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from ..catalogue import Catalogue, load_catalogue
-from ..markdown import is_cjk, make_markdown
-from ..model import Article, CrossRef, Row, Table, Text
+from ..markdown import html_as_markdown, is_cjk, make_markdown
+from ..model import Article, Break, BulletList, CrossRef, Row, Table, Text
 from . import urls
 
 _PACKAGE = resources.files("kaitei")
@@ -43,7 +43,9 @@ def _softbreak(tokens: Sequence[Token], idx: int) -> str:
 
 
 def _markdown() -> MarkdownIt:
-    md = make_markdown(html=False)
+    # Inline HTML is tokenized so that the few tags the reader accepts (<a href>, <br>,
+    # <a id>) render as what they stand for; html_as_markdown turns every other tag into text.
+    md = make_markdown(html=True)
 
     def softbreak(
         self: object, tokens: Sequence[Token], idx: int, options: object, env: object
@@ -76,7 +78,7 @@ class InlineRenderer:
 
     def _render(self, text: Text, id_prefix: str) -> Markup:
         tokens = self._md.parseInline(text.source, {})
-        children = list(tokens[0].children or []) if tokens else []
+        children = html_as_markdown(list(tokens[0].children or []) if tokens else [], id_prefix)
         if text.refs:
             children = self._link_refs(children, text, id_prefix)
         html = self._md.renderer.renderInline(children, self._md.options, {})  # type: ignore[attr-defined]
@@ -234,6 +236,8 @@ class Renderer:
         self.env.globals["as_of"] = as_of or dt.date(1970, 1, 1)
         self.env.tests["text_block"] = lambda block: isinstance(block, Text)
         self.env.tests["table_block"] = lambda block: isinstance(block, Table)
+        self.env.tests["break_block"] = lambda block: isinstance(block, Break)
+        self.env.globals["list_tree"] = BulletList.tree
         self.env.globals["row_spans"] = row_spans
         self.env.globals["article_html"] = self.article
         self._policy_modules: dict[str, Any] = {}

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kaitei.model import ArticleNumber
-from kaitei.numbering import (
+from kaitei.read.numbering import (
     int_to_roman,
     kanji_to_int,
     parse_article_heading,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kaitei.refs import RefContext, find_refs, resolve
+from kaitei.read.references import RefContext, find_refs, resolve
 
 ARTICLES = ["art-1", "art-2", "art-3", "art-4", "art-4-2", "art-5"]
 

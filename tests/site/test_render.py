@@ -14,8 +14,8 @@ from kaitei.catalogue import i18n_dir, load_catalogue
 from kaitei.diagnostics import Collector
 from kaitei.load import load_site
 from kaitei.model import CrossRef, Span, Text, all_texts
-from kaitei.parse import BodyParser
-from kaitei.refs import find_refs
+from kaitei.read.references import find_refs
+from kaitei.read.text import read_fragment
 from kaitei.site.render import InlineRenderer, theme_dir
 
 from .conftest import ROOT
@@ -29,7 +29,7 @@ def _visible(fragment: str) -> str:
 
 def _text(source: str, target: str = "art-1") -> Text:
     """A Text as the parser makes it, every reference pointing at `target`."""
-    pending = BodyParser("t.md", Collector(), "ja").inline(source, 1, 1)
+    pending = read_fragment(source, "t.md", "ja")
     refs = tuple(CrossRef(r.start, r.end, r.label, target) for r in find_refs(pending.plain))
     return Text(source, pending.plain, Span("t.md", 1), refs)
 

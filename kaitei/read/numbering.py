@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .model import ArticleNumber
+from ..model import ArticleNumber
 
 _KANJI_DIGITS = {
     "〇": 0,
@@ -129,6 +129,11 @@ def parse_article_heading(heading: str) -> ArticleHeading:
 # --- paragraphs and items ----------------------------------------------------------------
 
 _PARAGRAPH = re.compile(rf"^(?P<num>[0-9０-９]{{1,3}}){_SPACE}+(?P<rest>\S.*)$")
+# 「1.当社は…」「１．当社は…」: a dotted number that Markdown does not take for a list (no space
+# after the dot, or a full-width dot). The label keeps the dot as written.
+_DOTTED = re.compile(
+    rf"^(?P<label>(?P<num>[0-9０-９]{{1,3}})[.．]){_SPACE}*(?P<rest>[^\s0-9０-９].*)$"
+)
 _PAREN = re.compile(rf"^(?P<label>[(（](?P<num>[0-9０-９]{{1,3}})[)）]){_SPACE}*(?P<rest>.*)$")
 _KANJI = re.compile(rf"^(?P<label>[一二三四五六七八九十]+){_SPACE}+(?P<rest>\S.*)$")
 _KATAKANA = re.compile(rf"^(?P<label>[{AIUEO}ヰヱ]){_SPACE}+(?P<rest>\S.*)$")
@@ -160,6 +165,15 @@ def read_marker(line: str) -> MarkedLine | None:
         return MarkedLine(
             "paragraph",
             (Marker(match["num"], "arabic", number),),
+            match["rest"],
+            match.start("rest"),
+        )
+    match = _DOTTED.match(line)
+    if match:
+        number = to_int(match["num"]) or 0
+        return MarkedLine(
+            "paragraph",
+            (Marker(match["label"], "arabic", number),),
             match["rest"],
             match.start("rest"),
         )
@@ -200,3 +214,58 @@ def read_marker(line: str) -> MarkedLine | None:
         if readings:
             return MarkedLine("item", tuple(readings), match["rest"], match.start("rest"))
     return None
+
+
+# --- appendices and chapters -----------------------------------------------------------
+
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_APPENDIX_JA = re.compile(
+    rf"^(?P<kind>別表|別紙|別記|様式)(?:第(?P<num>{NUMERAL}))?(?:{_SPACE}*[（(].*[）)])?{_SPACE}*$"
+)
+_SUPPLEMENT_JA = re.compile(rf"^附{_SPACE}*則(?:{_SPACE}*[（(].*[）)])?{_SPACE}*$")
+_APPENDIX_EN = re.compile(
+    r"^(?P<kind>Schedule|Annex|Appendix|Exhibit|Attachment)"
+    r"(?:\s+(?P<num>\d+|[A-Z]|[IVX]+))?(?:\s*[:.(—–-].*)?$",
+    re.I,
+)
+_SUPPLEMENT_EN = re.compile(r"^Supplementary\s+Provisions?\b.*$", re.I)
+_CHAPTER = re.compile(rf"^第(?P<num>{NUMERAL})章(?:{_SPACE}.*|[（(].*)?$")
+_KINDS = {
+    "別表": "schedule", "別紙": "attachment", "別記": "form", "様式": "form",
+    "schedule": "schedule", "annex": "annex", "appendix": "appendix", "exhibit": "exhibit",
+    "attachment": "attachment",
+}  # fmt: skip
+
+
+def _appendix_number(text: str | None) -> str:
+    if not text:
+        return ""
+    number = to_int(text)
+    if number is not None:
+        return str(number)
+    return text.lower()
+
+
+def appendix_id(heading: str) -> str | None:
+    """別表第1 / Schedule 1 → "schedule-1", 附則 → "suppl", Annex A → "annex-a"; else None.
+
+    The same id in every language, so a translation's appendix pairs with the original's.
+    """
+    heading = heading.strip()
+    if _SUPPLEMENT_JA.match(heading) or _SUPPLEMENT_EN.match(heading):
+        return "suppl"
+    match = _APPENDIX_JA.match(heading) or _APPENDIX_EN.match(heading)
+    if not match:
+        return None
+    kind = _KINDS[match["kind"].lower()]
+    number = _appendix_number(match["num"])
+    return f"{kind}-{number}" if number else kind
+
+
+def chapter_id(heading: str) -> str | None:
+    """第2章 → "chap-2" (chapters group articles; their articles keep art-N ids)."""
+    match = _CHAPTER.match(heading.strip())
+    if not match:
+        return None
+    number = to_int(match["num"])
+    return f"chap-{number}" if number is not None else None

@@ -1,0 +1,1 @@
+"""Reading content: files, front matter, Markdown blocks, sections, numbering, references."""
