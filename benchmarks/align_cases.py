@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, replace
 
 from align_texts import Groups, with_parents
 
-from kaitei.diff.units import Link, Unit
-from kaitei.model import Span
+from kaitei.diff.units import Unit
+from kaitei.model import Link, Span
 
 _SPAN = Span("bench", 1)
 # Text for a new article that is no edited copy of any other (one per script).

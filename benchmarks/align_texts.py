@@ -15,9 +15,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from kaitei.diagnostics import Collector
-from kaitei.diff.units import Link, Unit, units
+from kaitei.diff.units import Unit, units
 from kaitei.load import load_site
-from kaitei.model import Span
+from kaitei.model import Link, Span
 
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO / ".." / "shared" / "corpora"

@@ -86,7 +86,7 @@ def _result(changes: ChangeSet) -> Result:
 
 def _lines(groups: Groups) -> list[tuple[Unit, str]]:
     lines: list[tuple[Unit, str]] = []
-    for group in ("title", "preamble", "articles", "closing"):
+    for group in ("title", "preamble", "articles", "closing", "appendices"):
         for unit in groups.get(group, ()):
             for node in flat(unit):
                 lines.append(

@@ -540,7 +540,7 @@ def _best_part(
     return best[1] if best is not None else None
 
 
-_GROUPS = ("title", "preamble", "articles", "closing")
+_GROUPS = ("title", "preamble", "articles", "closing", "appendices")
 
 
 def align_texts(

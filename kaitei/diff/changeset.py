@@ -64,7 +64,7 @@ class Side:
     heading: str  # articles only
     text: str  # the unit's own text
     span: Span
-    depth: int = 1  # heading level of a section; nesting depth of an item
+    depth: int = 1  # a section's heading level (## is 2); an item's nesting depth
     parent: str = ""  # id of the enclosing section ("" at the top)
 
 

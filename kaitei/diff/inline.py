@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import diff_match_patch as dmp_module
 
 if TYPE_CHECKING:
-    from .units import Link
+    from ..model import Link
 
 Op = Literal["equal", "delete", "insert"]
 EditKind = Literal["wording", "whitespace", "link"]

@@ -7,7 +7,6 @@ of the model is a change of this adapter only.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -20,6 +19,7 @@ from ..model import (
     CrossRef,
     Item,
     LanguageText,
+    Link,
     Paragraph,
     Row,
     Span,
@@ -30,15 +30,6 @@ from ..model import (
 Level = Literal[
     "title", "preamble", "article", "paragraph", "item", "row", "cell", "bullet", "closing"
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    """A link inside a unit's text: text[start:end] points at `target` (URL or anchor id)."""
-
-    start: int
-    end: int
-    target: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +48,7 @@ class Unit:
     children: tuple[Unit, ...]
     deleted: bool = False  # 第5条 削除
     positional: bool = False  # children pair by position (cells of a row)
-    depth: int = 1  # heading level of a section (1 = top); nesting depth otherwise
+    depth: int = 1  # a section's heading level (## is 2); an item's nesting depth
     parent: str = ""  # the id of the enclosing section ("" at the top)
     links: tuple[Link, ...] = ()  # link targets inside `text` (references and URLs)
     # Everything a reader sees except the unit's own number: the identity used first.
@@ -73,20 +64,11 @@ class Unit:
 
 # --- units from the model ------------------------------------------------------------------
 
-_MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-
 
 def _links(text: Text, offset: int) -> list[Link]:
-    """References (by anchor) and Markdown links (by URL), located in the plain text."""
+    """Where the text points: references (by anchor) and links (by target as written)."""
     found = [Link(r.start + offset, r.end + offset, r.target) for r in text.refs if r.target]
-    position = 0
-    for match in _MARKDOWN_LINK.finditer(text.source):
-        label = match.group(1).replace("*", "").replace("`", "")
-        at = text.plain.find(label, position) if label else -1
-        if at < 0:
-            continue
-        position = at + len(label)
-        found.append(Link(at + offset, at + len(label) + offset, match.group(2)))
+    found += [Link(k.start + offset, k.end + offset, k.target) for k in text.links]
     return sorted(found, key=lambda k: (k.start, k.end, k.target))
 
 
@@ -194,6 +176,7 @@ def _article_unit(article: Article) -> Unit:
         "article", article.id, number, _article_label(article), article.heading,
         article.title, "", (), article.span,
         tuple(_paragraph_unit(p) for p in article.paragraphs), deleted=article.deleted,
+        depth=article.level, parent=article.parent or "",
     )  # fmt: skip
 
 
@@ -210,6 +193,7 @@ def units(lt: LanguageText) -> dict[str, tuple[Unit, ...]]:
             ),
         ) if lt.preamble else (),
         "articles": tuple(_article_unit(a) for a in lt.articles),
+        "appendices": tuple(_article_unit(a) for a in lt.appendices),
         "closing": tuple(
             _leaf("closing", f"closing-{k + 1}", "", c.text) for k, c in enumerate(lt.closing)
         ),

@@ -17,9 +17,9 @@ from scipy.optimize import linear_sum_assignment
 from kaitei.diff.align import align_groups, best_assignment
 from kaitei.diff.changeset import ChangeSet, changesets, diff_texts, diff_units
 from kaitei.diff.inline import apply_edits
-from kaitei.diff.units import Link, Unit
+from kaitei.diff.units import Unit
 from kaitei.diffout.text import render_text
-from kaitei.model import Span
+from kaitei.model import Link, Span
 
 from .conftest import write_document
 
