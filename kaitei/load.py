@@ -82,7 +82,13 @@ def read_text(path: Path, rel: str, out: Collector) -> str | None:
 
 
 def load_language_text(
-    path: Path, rel: str, lang: str, out: Collector, *, authoritative: bool = True
+    path: Path,
+    rel: str,
+    lang: str,
+    out: Collector,
+    *,
+    authoritative: bool = True,
+    ids_of: LanguageText | None = None,
 ) -> LanguageText | None:
     text = read_text(path, rel, out)
     if text is None:
@@ -103,7 +109,7 @@ def load_language_text(
     meta = parse_front_matter(data, rel, front_line, out, authoritative=authoritative)
     if meta is None:
         return None
-    return parse_body(body, body_line, rel, lang, meta, text, out)
+    return parse_body(body, body_line, rel, lang, meta, text, out, ids_of=ids_of)
 
 
 def load_settings(doc_dir: Path, rel: str, out: Collector) -> DocumentSettings | None:
@@ -165,7 +171,10 @@ def load_version(
         )
         return None
     texts = []
-    for file in sorted(version_dir.iterdir()):
+    # The authoritative text first: a translation takes its section ids (kaitei.read.freeze).
+    first = settings.authoritative
+    master: LanguageText | None = None
+    for file in sorted(version_dir.iterdir(), key=lambda f: (f.stem != first, f.name)):
         if file.is_dir() or file.name.startswith("."):
             continue
         file_rel = file.relative_to(root).as_posix()
@@ -179,10 +188,17 @@ def load_version(
             )
             continue
         lt = load_language_text(
-            file, file_rel, file.stem, out, authoritative=file.stem == settings.authoritative
+            file,
+            file_rel,
+            file.stem,
+            out,
+            authoritative=file.stem == first,
+            ids_of=master,
         )
         if lt is None:
             continue
+        if file.stem == first:
+            master = lt
         if lt.meta.effective != effective:
             out.add(
                 (file_rel, lt.meta.line_of("effective"), 1),

@@ -78,7 +78,11 @@ def _line_starts(body: str) -> tuple[int, ...]:
 def read_blocks(body: str) -> Blocks:
     # markdown-it turns CR LF into one LF, which would shift every offset after it; a CR read
     # as a line end of its own keeps offsets equal (files are loaded without CR anyway).
-    scan = body.replace("\r", "\n").replace("\0", "\ufffd")
+    scan = body
+    if "\r" in scan:
+        scan = scan.replace("\r", "\n")
+    if "\0" in scan:
+        scan = scan.replace("\0", "\ufffd")
     env: dict[str, object] = {}
     tokens = _MD_BLOCKS.parse(scan, env)
     starts = _line_starts(scan)

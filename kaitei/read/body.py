@@ -119,11 +119,21 @@ def read_body(draft: Draft) -> None:
 
 
 def parse_body(
-    body: str, first_line: int, path: str, lang: str, meta: FrontMatter, source: str, out: Collector
+    body: str,
+    first_line: int,
+    path: str,
+    lang: str,
+    meta: FrontMatter,
+    source: str,
+    out: Collector,
+    *,
+    ids_of: LanguageText | None = None,
 ) -> LanguageText:
+    """The body as a LanguageText; `ids_of` is the authoritative text of the same version,
+    whose section ids a translation takes where its headings carry no number or written id."""
     draft = Draft(path, lang, hints_for(lang), out, read_blocks(body), first_line)
     read_body(draft)
-    freezer = Freezer(draft)
+    freezer = Freezer(draft, ids_of)
     freezer.assign()
     numbered = [s.id for s in freezer.numbered_articles]
     outside = RefContext(numbered, -1, None)
@@ -151,7 +161,7 @@ def parse_body(
     )
     _check_empty(text, draft, out)
     _check_definitions(draft)
-    _check_nothing_lost(text, draft, out)
+    check_nothing_lost(text, out, draft.refused)
     return text
 
 
@@ -192,21 +202,27 @@ def _check_empty(text: LanguageText, draft: Draft, out: Collector) -> None:
                     code="empty-article")  # fmt: skip
 
 
-def _check_nothing_lost(text: LanguageText, draft: Draft, out: Collector) -> None:
-    """The published text accounts for every character of the source, or the editor is told."""
+def check_nothing_lost(text: LanguageText, out: Collector, excused: set[int] | None = None) -> None:
+    """The published text accounts for every character of the source, or the editor is told.
+
+    `excused`: lines already reported as refused (their text is in a message, not lost).
+    """
+    hints = hints_for(text.lang)
     rebuilt = to_markdown(text)
-    flagged = {d.line for d in out.errors if d.path == text.path} | draft.refused
+    flagged = {d.line for d in out.errors if d.path == text.path} | (excused or set())
     front_lines = text.front.count("\n")
     if rebuilt != text.source:
         common = next(
             (i for i, (a, b) in enumerate(zip(rebuilt, text.source, strict=False)) if a != b),
             min(len(rebuilt), len(text.source)),
         )
+        while common < len(text.source) and text.source[common].isspace():
+            common += 1  # point at the first missing word, not at a blank line before it
         line = text.source.count("\n", 0, common) + 1
         if line not in flagged:
             column = common - (text.source.rfind("\n", 0, common) + 1) + 1
             snippet = text.source[common : common + 40].split("\n")[0]
-            message, hint = draft.hints.lost_text
+            message, hint = hints.lost_text
             out.add((text.path, line, column), message.format(text=snippet), hint,
                     code="lost-text")  # fmt: skip
         return
@@ -217,7 +233,7 @@ def _check_nothing_lost(text: LanguageText, draft: Draft, out: Collector) -> Non
             if line in flagged or line <= front_lines:
                 continue
             column = position - (text.source.rfind("\n", 0, position) + 1) + 1
-            message, hint = draft.hints.lost_text
+            message, hint = hints.lost_text
             out.add((text.path, line, column), message.format(text=words[:40]), hint,
                     code="lost-text")  # fmt: skip
             flagged.add(line)

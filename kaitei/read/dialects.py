@@ -17,6 +17,8 @@ _LINE = re.compile(rf"^[ \t]*{_ATTRS}[ \t]*$")
 
 def split_attributes(source: str) -> tuple[str, str, str | None]:
     """`text {: #id }` → ("text", " {: #id }", "id"); text without attributes is unchanged."""
+    if not source.rstrip().endswith("}"):
+        return source, "", None  # the common case, without a regular expression
     match = _TRAILING.search(source)
     if not match or match.start() == 0:
         return source, "", None

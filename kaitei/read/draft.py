@@ -166,6 +166,13 @@ class Draft:
             self.anchors.append((anchor, pending.span))
         return pending
 
+    def take_lines(self, start: int, stop: int) -> str:
+        """Whole lines placed as written (a table's rows, a break), with the layout before."""
+        lead = self.skip_to(start)
+        end = self.blocks.line_end(stop)
+        self.cursor = max(self.cursor, end)
+        return lead + self.blocks.body[start:end]
+
     def skip_to(self, offset: int) -> str:
         """Layout up to `offset` that belongs to no text (a table's rows, a break)."""
         body = self.blocks.body

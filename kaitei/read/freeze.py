@@ -10,6 +10,7 @@ from ..model import (
     Cell,
     CrossRef,
     Item,
+    LanguageText,
     Paragraph,
     Row,
     Span,
@@ -23,8 +24,9 @@ from .text import Pending
 
 
 class Freezer:
-    def __init__(self, draft: Draft) -> None:
+    def __init__(self, draft: Draft, ids_of: LanguageText | None = None) -> None:
         self.draft = draft
+        self.given = _given_ids(draft.sections, ids_of)
         self.ids = IdRegistry()
         self.numbered: set[str] = set()  # ids derived from numbers, not written by the editor
         self.numbered_articles = [s for s in draft.sections if s.number is not None]
@@ -61,10 +63,11 @@ class Freezer:
         for anchor, span in self.draft.anchors:
             self.claim(anchor, span)
         paths = _tree_paths(sections)
-        for section in sections:
+        for index, section in enumerate(sections):
             if section.id:
                 continue
-            base = section.fixed_id or section_slug(section.heading)
+            base = self.given[index] if self.given else None
+            base = base or section.fixed_id or section_slug(section.heading)
             if base is None:
                 base = "sec-" + "-".join(str(n) for n in paths[id(section)])
             section.id = self.ids.unique(base, section.span.line)
@@ -228,6 +231,23 @@ class Freezer:
             head=head,
             depth=_depth(section),
         )
+
+
+def _given_ids(
+    sections: list[SectionDraft], master: LanguageText | None
+) -> tuple[str | None, ...] | None:
+    """A translation's section ids from its authoritative text, when both have the same tree.
+
+    "Who we are" and 「当社について」 must share an id so the bilingual view and the
+    translation check can pair them; a tree of another shape keeps its own ids (and the
+    translation check reports what does not pair).
+    """
+    if master is None:
+        return None
+    theirs = (*master.articles, *master.appendices)
+    if [s.level for s in sections] != [a.level for a in theirs]:
+        return None
+    return tuple(a.id for a in theirs)
 
 
 def _tree_paths(sections: list[SectionDraft]) -> dict[int, tuple[int, ...]]:

@@ -94,10 +94,7 @@ def _numbered_entry(
 
 def read_table(draft: Draft, leaf: Leaf) -> None:
     draft.open_list = None
-    lead = draft.skip_to(leaf.start)
-    end = draft.blocks.line_end(leaf.stop)
-    source = lead + draft.blocks.body[leaf.start : end]
-    draft.skip_to(end)
+    source = draft.take_lines(leaf.start, leaf.stop)
     span = draft.span_at(leaf.start)
     header: list[Cell] = []
     rows: list[Row] = []
@@ -161,9 +158,6 @@ def _frozen(draft: Draft, source: str, line: int) -> Text:
 
 def read_break(draft: Draft, leaf: Leaf) -> None:
     draft.open_list = None
-    lead = draft.skip_to(leaf.start)
-    end = draft.blocks.line_end(leaf.stop)
-    source = lead + draft.blocks.body[leaf.start : end]
-    draft.skip_to(end)
+    source = draft.take_lines(leaf.start, leaf.stop)
     span = draft.span_at(leaf.start)
     add_content(draft, Break(span, source), span.line)

@@ -88,9 +88,7 @@ def read_inline(
                 _check_link(value, line, column_of, report, hints)
                 open_links.append((None, value))
             elif tag == "close" and open_links:
-                opened, href = open_links.pop()
-                end = len(plain.text)
-                links.append(Link(end if opened is None else opened, end, href))
+                links.append(_closed(open_links.pop(), len(plain.text)))
             elif tag == "break":
                 plain.add(" ")
             elif tag == "anchor":
@@ -111,9 +109,7 @@ def read_inline(
             _check_link(href, line, column_of, report, hints)
             open_links.append((None, href))
         elif kind == "link_close" and open_links:
-            opened, href = open_links.pop()
-            end = len(plain.text)
-            links.append(Link(end if opened is None else opened, end, href))
+            links.append(_closed(open_links.pop(), len(plain.text)))
         # Emphasis open/close tokens carry no text of their own.
     text = plain.text
     lead = len(text) - len(text.lstrip())
@@ -127,6 +123,12 @@ def read_inline(
         for k in links
     )
     return Pending(source, stripped, span, find_refs(stripped), shifted, tuple(anchors))
+
+
+def _closed(opened: tuple[int | None, str], end: int) -> Link:
+    """A link whose text ran from where it opened (or is empty) to `end`."""
+    start, href = opened
+    return Link(end if start is None else start, end, href)
 
 
 def _check_link(
