@@ -66,7 +66,8 @@ def check_site(root: Path, as_of: dt.date, strict: bool = False) -> tuple[Site, 
         check_document(document, out)
     for extra in EXTRA_CHECKS:
         extra(site, out, options)
-    return site, out.sorted()
+    check_translates(site, out)
+    return site, imported_history(site, out.sorted())
 
 
 def check_document(document: Document, out: Collector) -> None:
@@ -80,8 +81,13 @@ def check_document(document: Document, out: Collector) -> None:
         if authoritative is None:
             continue
         for text in version.texts:
-            if text is not authoritative:
-                check_alignment(authoritative, text, out)
+            if text is authoritative:
+                continue
+            # A stale translation is aligned with the version it translates, not this one.
+            translated = translated_version(document, version, text)
+            master = translated.text(document.settings.authoritative) if translated else None
+            if master is not None:
+                check_alignment(master, text, out)
 
 
 def check_article_numbers(text: LanguageText, out: Collector) -> None:
@@ -234,3 +240,108 @@ def check_alignment(master: LanguageText, translation: LanguageText, out: Collec
                 "translate bullet by bullet (each starts with ・ or •)",
                 code="alignment-bullets",
             )
+
+
+# --- translations that lag behind, and imported history ---------------------------------
+
+
+def translated_version(document: Document, version: Version, text: LanguageText) -> Version | None:
+    """The version a translation translates: its `translates:`, else the one it sits in."""
+    wanted = text.meta.translates
+    if wanted is None:
+        return version
+    return next((v for v in document.versions if v.effective == wanted), None)
+
+
+def check_translates(site: Site, out: Collector) -> None:
+    """`translates:` names an earlier version; a stale translation is warned about once."""
+    for document in site.documents:
+        stale: dict[tuple[str, dt.date], list[tuple[Version, LanguageText]]] = {}
+        for version in document.versions:
+            for text in version.texts:
+                wanted = text.meta.translates
+                if wanted is None or wanted == version.effective:
+                    continue
+                where = Span(text.path, text.meta.line_of("translates"), 1)
+                if text.lang == document.settings.authoritative:
+                    out.add(
+                        where,
+                        "'translates' is set in the authoritative text",
+                        "only a translation names the authoritative version it translates: "
+                        "remove it here",
+                        code="translates-bad",
+                    )
+                elif (
+                    translated_version(document, version, text) is None
+                    or wanted > version.effective
+                ):
+                    out.add(
+                        where,
+                        f"'translates: {wanted}' names no earlier version of '{document.id}'",
+                        "give the effective date of the authoritative version this text "
+                        "translates (one of the version folders before this one)",
+                        code="translates-bad",
+                    )
+                else:
+                    stale.setdefault((text.lang, wanted), []).append((version, text))
+        for (lang, wanted), found in sorted(stale.items()):
+            last_version, last_text = found[-1]
+            versions = ", ".join(v.id for v, _ in found)
+            out.add(
+                Span(last_text.path, last_text.meta.line_of("translates"), 1),
+                f"the {lang} translation is stale: it translates version {wanted}, "
+                f"not the version it sits beside ({versions})",
+                f"translate version {last_version.id} and remove 'translates:'; until then "
+                "its pages say which version they translate",
+                code="translation-stale",
+                severity="warning",
+            )
+
+
+# Rules that did not exist when an imported text was written: a revision made years before
+# the site adopted kaitei did not give notice through it, declare a level, or summarise
+# itself, and a translation dropped then cannot be added now.
+_NOT_RETROACTIVE = ("notice-period", "change-level-undeclared", "missing-translation")
+
+
+def imported_history(site: Site, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Diagnostics without those that hold imported history to later rules, plus one note."""
+    history: dict[str, bool] = {}  # imported version folder → is it the one in force then
+    notes: list[Diagnostic] = []
+    for document in site.documents:
+        adopted = document.settings.imported
+        if adopted is None:
+            continue
+        imported = [v for v in document.versions if v.effective <= adopted]
+        for version in imported:
+            history[version.path] = version is imported[-1]
+        notes.append(
+            Diagnostic(
+                document.settings.path,
+                1,
+                1,
+                f"'{document.id}' was imported from git history on {adopted}: its "
+                f"{len(imported)} earlier version(s) are not held to rules that did not exist "
+                "when they were written (notice period, declared change level, summary, "
+                f"missing translations); from {adopted} on, every rule applies",
+                severity="note",
+                code="imported-history",
+            )
+        )
+
+    def exempt(diagnostic: Diagnostic) -> bool:
+        folder = (
+            diagnostic.path if diagnostic.path in history else diagnostic.path.rsplit("/", 1)[0]
+        )
+        if folder not in history or not _not_retroactive(diagnostic):
+            return False
+        # The version in force at adoption still owes its readers a missing translation.
+        return not (history[folder] and diagnostic.code == "missing-translation")
+
+    return sorted([d for d in diagnostics if not exempt(d)] + notes)
+
+
+def _not_retroactive(diagnostic: Diagnostic) -> bool:
+    if diagnostic.code == "frontmatter-missing-key":
+        return "'change'" in diagnostic.message or "'summary'" in diagnostic.message
+    return diagnostic.code in _NOT_RETROACTIVE

@@ -217,6 +217,8 @@ FRONT_MATTER_KEYS = (
     "reconstruction_note",
     "acknowledge",
     "errata",
+    "translates",  # a translation: the authoritative version it translates, when older
+    "source",  # an imported version: the source's own front matter, kept as it was
 )
 
 # Keys that Jekyll, Hugo, MkDocs and other site generators put in front matter. A policy
@@ -327,6 +329,9 @@ def parse_front_matter(
         ),
         acknowledge=tuple(acknowledge),
         errata=errata,
+        translates=(
+            _date(data["translates"], "translates", path, out) if "translates" in data else None
+        ),
         span=span,
         key_lines=tuple(sorted((key, value.line) for key, value in data.items())),
         foreign=tuple(sorted((k, v.source) for k, v in data.items() if k in FOREIGN_KEYS)),
@@ -390,6 +395,7 @@ DOCUMENT_KEYS = (
     "banner_days_after",
     "diff_layout",
     "rules",
+    "imported",  # the adoption date of a document imported from git (kaitei import)
 )
 RULE_KEYS = ("id", "level", "when", "articles", "description")
 
@@ -464,6 +470,7 @@ def parse_document_settings(
         diff_layout=cast("Any", layout),
         rules=rules,
         path=path,
+        imported=_date(data["imported"], "imported", path, out) if "imported" in data else None,
     )
 
 

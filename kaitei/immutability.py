@@ -79,6 +79,19 @@ def apply_errata(
     return text, failed
 
 
+def errata_since_adoption(document: Document, text: LanguageText) -> tuple[Erratum, ...]:
+    """The errata to apply to the committed text.
+
+    An imported version's errata dated up to the adoption date record the source's own
+    history: the imported text already carries them (kaitei import writes the text as it last
+    stood under its date). Errata recorded after adoption apply as for any version.
+    """
+    adopted = document.settings.imported
+    if adopted is None:
+        return text.meta.errata
+    return tuple(e for e in text.meta.errata if e.date > adopted)
+
+
 # --- word diff of two canonical texts ----------------------------------------------------
 
 
@@ -266,7 +279,7 @@ def check_text(
     if published is None:
         return  # the committed text did not parse then; the current text is checked as usual
     current = canonical_text(text)
-    expected, failed = apply_errata(published, text.meta.errata)
+    expected, failed = apply_errata(published, errata_since_adoption(document, text))
     for erratum, why in failed:
         out.add(
             erratum.span,

@@ -264,6 +264,8 @@ class FrontMatter:
     key_lines: tuple[tuple[str, int], ...] = ()  # (key, line) so problems point at the key
     # Keys of other site generators (title, layout …), kept aside as written: (key, YAML).
     foreign: tuple[tuple[str, str], ...] = ()
+    # A translation that lags: the effective date of the authoritative version it translates.
+    translates: dt.date | None = None
 
     def line_of(self, key: str) -> int:
         return dict(self.key_lines).get(key, self.span.line)
@@ -359,6 +361,7 @@ class DocumentSettings:
     diff_layout: Literal["new-left", "old-left"]
     rules: tuple[Rule, ...]
     path: str
+    imported: dt.date | None = None  # adopted from git history on this date (kaitei import)
 
     def title(self, lang: str) -> str:
         return dict(self.titles).get(lang) or dict(self.titles)[self.authoritative]

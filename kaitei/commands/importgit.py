@@ -1,254 +1,218 @@
-"""`kaitei import DOC --from-git FILE --lang L`: adopt a policy whose history is one file in git.
+"""`kaitei import DOC --from-git FILE --lang L`: adopt a policy's git history as versions.
 
-One `git log --follow` over the file gives every commit that changed it. By default a new
-version starts at each commit that changed the file's date lines ("2020 年 10 月 1 日 改定",
-"Revised: 1 October 2020", "Last updated: …"): the commits in between are drafts of that
-version, and the last of them is its text. With `--every-commit`, each commit is a version
-effective on its author date. The front matter is filled from the commits and the text, with
-a comment naming the commit, so the record of where each version came from stays in git.
+One `--from-git FILE --lang L` pair per language file (the first is authoritative), or one
+pattern naming every language file: `terms/{lang}.md`, or `XX-*.md` where XX is the tag in
+capitals (`JA-利用規約.md`, `PT-BR-Termos.md`); `--lang` then names the authoritative one.
+The work is in kaitei/commands/importing/; this module checks the request, refuses what is
+unsafe before touching anything, writes and reports.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-import yaml
+from ..clock import as_of
+from ..provenance import HistoryUnavailable
+from .importing.summary import FileOutcome, Summary
+from .importing.versions import build_versions, titles
+from .importing.walk import Source, earlier_names, paths_ever, read_timeline, repository_top
+from .importing.write import document_file, version_file
 
-from ..frontmatter import split_front_matter
-from ..parse import _EN_DATE, _JA_DATE, _english_date
-from ..provenance import _RS, Commit, HistoryUnavailable, _commit, _head, log
-
-# Besides the closing-line forms kaitei reads, English policies often carry one of these.
-_UPDATED = re.compile(
-    r"^\W*(?:last\s+(?:updated|modified|revised)|effective(?:\s+date)?|updated)\s*(?:on)?\s*:?"
-    r"\s*(?P<date>.+?)\W*$",
-    re.I,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    commit: Commit
-    text: str  # the file at this commit, BOM and CR removed
-    date_lines: tuple[str, ...]  # the lines that carry a date, as written
-    date: dt.date | None  # the latest date they give
-
-
-@dataclass(frozen=True, slots=True)
-class ImportedVersion:
-    effective: dt.date
-    snapshot: Snapshot  # the text of the version: its last commit
-    commits: tuple[Commit, ...]  # every commit folded into it, oldest first
+# Names a document id cannot take: they are folders or files of the built site.
+RESERVED = ("notices", "feed.xml", "index.html", "api", "assets", "sitemap.xml", "history")
+_SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
+_TAG = re.compile(r"(?P<language>[a-zA-Z]{2,3})(?:-(?P<region>[a-zA-Z]{2}|\d{3}))?")
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("import", help="adopt a policy's history from one file in git")
+    parser = sub.add_parser("import", help="adopt a policy's history from git")
     parser.add_argument("doc", metavar="DOC", help="the new document's id (its folder name)")
-    parser.add_argument("--from-git", required=True, type=Path, metavar="FILE")
-    parser.add_argument("--lang", required=True, metavar="L", help="the file's language")
+    parser.add_argument(
+        "--from-git", required=True, type=Path, action="append", metavar="FILE",
+        help="a language file in a git repository, or a pattern with {lang} or XX",
+    )  # fmt: skip
+    parser.add_argument(
+        "--lang", action="append", default=[], metavar="L",
+        help="the language of each FILE (BCP 47); with a pattern, the authoritative one",
+    )  # fmt: skip
     parser.add_argument(
         "--every-commit", action="store_true", help="one version per commit, not per date line"
     )
-    parser.add_argument("--timezone", default="Asia/Tokyo", help="the document's time zone")
+    parser.add_argument("--timezone", default="UTC", help="the document's time zone")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="the adoption date (default today)")
     parser.add_argument("--root", type=Path, default=Path("."), help=argparse.SUPPRESS)
     parser.set_defaults(run=run)
 
 
-def dated_lines(text: str) -> tuple[tuple[str, ...], dt.date | None]:
-    """The lines that carry a date, and the latest date; front matter's `effective` prevails."""
-    front, _, body, _ = split_front_matter(text)
-    declared = _front_effective(front)
-    if declared is not None:
-        return (f"effective: {declared.isoformat()}",), declared
-    lines: list[str] = []
-    dates: list[dt.date] = []
-    for raw in body.split("\n"):
-        line = raw.strip()
-        ja = _JA_DATE.search(line)
-        if ja:
-            try:
-                dates.append(dt.date(int(ja["y"]), int(ja["m"]), int(ja["d"])))
-            except ValueError:
-                continue
-            lines.append(line)
-            continue
-        match = _EN_DATE.match(line) or _UPDATED.match(line)
-        when = _english_date(match["date"]) if match else None
-        if when is not None:
-            dates.append(when)
-            lines.append(line)
-    return tuple(lines), max(dates) if dates else None
+class Refusal(Exception):
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
-def _front_effective(front: str | None) -> dt.date | None:
-    if front is None:
-        return None
-    try:
-        data = yaml.safe_load(front)
-    except yaml.YAMLError:
-        return None
-    value = data.get("effective") if isinstance(data, dict) else None
-    return value if isinstance(value, dt.date) else None
-
-
-def decode(data: bytes) -> str | None:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def group_versions(
-    snapshots: list[Snapshot], every_commit: bool, timezone: str
-) -> list[ImportedVersion]:
-    """Fold commits into versions (see the module's docstring); later texts win a date."""
-    zone = ZoneInfo(timezone)
-    groups: list[list[Snapshot]] = []
-    for snap in snapshots:
-        starts = every_commit or not groups or snap.date_lines != groups[-1][-1].date_lines
-        if starts:
-            groups.append([snap])
-        else:
-            groups[-1].append(snap)
-    by_date: dict[dt.date, ImportedVersion] = {}
-    for group in groups:
-        last = group[-1]
-        effective = (
-            last.date
-            if last.date is not None and not every_commit
-            else last.commit.authored.astimezone(zone).date()
+def language_tag(text: str) -> str:
+    """A BCP 47 tag as kaitei writes it (ja, en, pt-BR); Refusal when it is not one."""
+    match = _TAG.fullmatch(text)
+    if match is None:
+        raise Refusal(
+            f"{text!r} is not a language tag",
+            "use a BCP 47 tag: a language (en, ja) with an optional region (pt-BR, zh-TW)",
         )
-        earlier = by_date.get(effective)
-        commits = (earlier.commits if earlier else ()) + tuple(s.commit for s in group)
-        by_date[effective] = ImportedVersion(effective, last, commits)
-    return [by_date[d] for d in sorted(by_date)]
+    region = match["region"]
+    return match["language"].lower() + (f"-{region.upper()}" if region else "")
 
 
-def version_file(version: ImportedVersion, first: bool, timezone: str) -> str:
-    commit = version.snapshot.commit
-    subjects = list(dict.fromkeys(c.subject for c in version.commits if c.subject))
-    # The commit that first carried the new date is when the revision became public.
-    shown = version.commits[0].authored.astimezone(ZoneInfo(timezone)).date()
-    meta: dict[str, object] = {"effective": version.effective}
-    if not first and shown <= version.effective:
-        meta["announced"] = shown
-    meta |= {
-        "change": "editorial" if first else "notice",
-        # The commit that changed the date line is the one that says what the revision is.
-        "summary": subjects[0] if subjects and not first else "",
-        "changes": subjects,
-    }
-    header = (
-        f"# Imported by kaitei from commit {commit.sha} ({commit.author}, "
-        f"{commit.authored.date().isoformat()}).\n"
-        + (
-            ""
-            if first
-            else "# Review 'change' (editorial | notice | consent), 'summary' and 'announced'"
-            " (taken from the first commit with this date).\n"
+def check_doc_id(doc: str) -> None:
+    if doc in RESERVED:
+        raise Refusal(
+            f"'{doc}' is reserved: the site uses it for its own pages",
+            "choose another id, e.g. privacy or terms",
         )
-    )
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
-    _, _, body, _ = split_front_matter(version.snapshot.text)
-    return "---\n" + header + front + "---\n\n" + body.lstrip("\n")
+    if not _SLUG.fullmatch(doc):
+        raise Refusal(
+            f"'{doc}' is not a document id",
+            "use lower-case letters, digits and hyphens, e.g. privacy-policy",
+        )
 
 
-def read_snapshots(file: Path) -> tuple[list[Snapshot], list[str]]:
-    """Every commit's text of `file`, oldest first, with problems (not UTF-8, …)."""
-    import git
+def _pattern(text: str) -> re.Pattern[str] | None:
+    name = Path(text).name
+    if "{lang}" in name:
+        head, _, tail = name.partition("{lang}")
+        tag = r"(?P<lang>[A-Za-z]{2,3}(?:-[A-Za-z]{2})?)"
+        return re.compile(re.escape(head) + tag + re.escape(tail).replace(r"\*", ".*"))
+    if name.startswith("XX"):
+        rest = re.escape(name[2:]).replace(r"\*", ".*")
+        return re.compile(r"(?P<lang>[A-Z]{2,3}(?:-[A-Z]{2})?)" + rest)
+    return None
 
-    folder = file.parent if file.parent.exists() else Path(".")
-    _head(folder)  # a shallow clone or no repository: HistoryUnavailable with the fix
-    snapshots: list[Snapshot] = []
-    problems: list[str] = []
-    with git.Repo(folder, search_parent_directories=True) as repo:
-        top = Path(repo.working_tree_dir or folder).resolve()
-        rel = file.resolve().relative_to(top).as_posix()
-        # --follow does not combine with --reverse: read newest first and turn it round.
-        output = log(repo, "--follow", "--name-status", "HEAD", "--", rel)
-        for record in reversed([r for r in output.split(_RS) if r.strip()]):
-            header, _, body = record.partition("\n")
-            commit = _commit(header.strip("\n"))
-            entries = [line.split("\t") for line in body.splitlines() if "\t" in line]
-            if not entries or entries[-1][0].startswith("D"):
+
+def resolve_sources(files: list[Path], langs: list[str]) -> tuple[Path, list[Source]]:
+    """The repository and one Source per language, authoritative first; Refusal if unsafe."""
+    pattern = _pattern(str(files[0])) if len(files) == 1 else None
+    top = repository_top(files[0].parent if pattern else files[0])
+    if pattern is not None:
+        folder = _inside(top, files[0].parent, files[0])
+        found: dict[str, str] = {}
+        for path in paths_ever(top, folder):
+            if Path(path).parent.as_posix() != (folder or "."):
                 continue
-            path = entries[-1][-1]
-            text = decode(repo.commit(commit.sha).tree[path].data_stream.read())
-            if text is None:
-                problems.append(f"{path} at commit {commit.short} is not UTF-8: skipped")
-                continue
-            if snapshots and snapshots[-1].text == text:
-                continue  # a rename or a line-ending change: nothing a reader would see
-            lines, date = dated_lines(text)
-            snapshots.append(Snapshot(commit, text, lines, date))
-    return snapshots, problems
+            match = pattern.fullmatch(Path(path).name)
+            if match:
+                found.setdefault(language_tag(match["lang"]), path)
+        if not found:
+            raise Refusal(f"no file in the history matches {files[0]}", "check the pattern")
+        tags = [language_tag(lang) for lang in langs]
+        if len(tags) > 1:
+            raise Refusal("with a pattern, give --lang once", "name the authoritative language")
+        authoritative = tags[0] if tags else (next(iter(found)) if len(found) == 1 else "")
+        if authoritative not in found:
+            raise Refusal(
+                f"the authoritative language {authoritative or '(none given)'} has no file",
+                "give --lang with the authoritative language, one of " + ", ".join(sorted(found)),
+            )
+        order = [authoritative, *sorted(set(found) - {authoritative})]
+        return top, [Source(lang, found[lang], (found[lang],)) for lang in order]
+    if len(files) != len(langs):
+        raise Refusal(
+            f"{len(files)} --from-git file(s) but {len(langs)} --lang",
+            "give --lang once per --from-git, in the same order (the first is authoritative)",
+        )
+    sources: list[Source] = []
+    for file, lang in zip(files, langs, strict=True):
+        tag = language_tag(lang)
+        if any(s.lang == tag for s in sources):
+            raise Refusal(f"--lang {tag} is given twice", "one file per language")
+        rel = _inside(top, file, file)
+        sources.append(Source(tag, rel, earlier_names(top, rel)))
+    return top, sources
 
 
-def _error(message: str, hint: str) -> int:
+def _inside(top: Path, path: Path, shown: Path) -> str:
+    resolved = (path if path.is_absolute() else Path.cwd() / path).resolve()
+    try:
+        rel = resolved.relative_to(top).as_posix()
+    except ValueError:
+        raise Refusal(
+            f"{shown} is outside the git repository at {top}",
+            "give paths inside one repository (all language files of a document)",
+        ) from None
+    return "" if rel == "." else rel
+
+
+def _refuse(message: str, hint: str) -> int:
     print(f"kaitei import: error: {message}\n  hint: {hint}", file=sys.stderr)
     return 2
 
 
 def run(args: argparse.Namespace) -> int:
-    file: Path = args.from_git
-    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", args.doc):
-        return _error(f"{args.doc!r} is not a document id", "use lower-case letters, digits, -")
-    if not re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?", args.lang):
-        return _error(f"{args.lang!r} is not a language code", "e.g. ja or en")
     try:
-        snapshots, problems = read_snapshots(file)
+        check_doc_id(args.doc)
+        top, sources = resolve_sources(list(args.from_git), list(args.lang))
+    except Refusal as refusal:
+        return _refuse(str(refusal), refusal.hint)
     except HistoryUnavailable as error:
         for diagnostic in error.diagnostics:
             print(diagnostic.format(), file=sys.stderr)
         return 1
-    except ValueError as error:
-        return _error(f"{file} is not inside a git work tree: {error}", "give the file's path")
-    for problem in problems:
-        print(f"warning: {problem}", file=sys.stderr)
-    if not snapshots:
-        return _error(f"git has no history of {file}", "commit the file first, or check the path")
-    versions = group_versions(snapshots, args.every_commit, args.timezone)
-    doc_dir = args.root / "content" / args.doc
-    targets = [doc_dir / v.effective.isoformat() / f"{args.lang}.md" for v in versions]
-    existing = [t for t in targets if t.exists()]
-    if existing:
-        return _error(
-            f"{existing[0]} already exists ({len(existing)} version file(s) would be replaced)",
-            "import into a new document id, or move the existing versions away",
+    timeline = read_timeline(top, sources)
+    authoritative = sources[0].lang
+    if not any(authoritative in s.changed and s.texts[authoritative] for s in timeline.steps):
+        return _refuse(
+            f"git has no history of {sources[0].path}", "commit the file first, or check the path"
         )
-    for index, (version, target) in enumerate(zip(versions, targets, strict=True)):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(version_file(version, index == 0, args.timezone), encoding="utf-8")
-        print(f"created {target} from {len(version.commits)} commit(s)")
+    versions = build_versions(timeline, authoritative, args.timezone, args.every_commit)
+    root: Path = args.root
+    doc_dir = root / "content" / args.doc
+    summary = Summary(
+        args.doc, {s.lang: s.path for s in sources}, len(timeline.steps), versions,
+        problems=list(timeline.problems),
+    )  # fmt: skip
+    paths = {s.lang: s.path for s in sources}
+    for version in versions:
+        for text in version.texts:
+            target = doc_dir / version.id / f"{text.lang}.md"
+            content = version_file(version, text, paths[text.lang])
+            rel = target.relative_to(root).as_posix()
+            if target.exists():
+                same = target.read_text(encoding="utf-8") == content
+                # An imported version is published: it is never rewritten.
+                summary.files[(version.id, text.lang)] = FileOutcome(
+                    text.lang, rel, "unchanged" if same else "kept"
+                )
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with target.open("w", encoding="utf-8", newline="\n") as handle:
+                handle.write(content)
+            summary.files[(version.id, text.lang)] = FileOutcome(text.lang, rel, "created")
     settings = doc_dir / "document.yml"
-    if not settings.exists():
-        title = next(
-            (
-                line[2:].strip()
-                for line in versions[-1].snapshot.text.split("\n")
-                if line[:2] == "# "
-            ),
-            args.doc,
+    if settings.exists():
+        summary.document_yml = "kept"
+    else:
+        found = titles(versions)
+        languages = [s.lang for s in sources]
+        for lang in languages:
+            found.setdefault(lang, found.get(authoritative, args.doc))
+        adopted = as_of(args.as_of, args.timezone)
+        settings.parent.mkdir(parents=True, exist_ok=True)
+        settings.write_text(
+            document_file(found, authoritative, languages, args.timezone, adopted), "utf-8"
         )
-        data = {
-            "titles": {args.lang: title},
-            "authoritative": args.lang,
-            "languages": [args.lang],
-            "timezone": args.timezone,
-        }
-        settings.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
-        print(f"created {settings}")
-    print(
-        f"{len(versions)} version(s) from {len(snapshots)} commit(s); next: kaitei check, "
-        "then review each version's 'change' and 'summary'"
-    )
+        summary.document_yml = "created"
+    kept = [o for o in summary.files.values() if o.status == "kept"]
+    for outcome in kept:
+        summary.problems.append(
+            f"{outcome.path} exists and differs from the import: kept as it is (a published "
+            "version is never rewritten; record a change as an erratum or a new version)"
+        )
+    if args.format == "json":
+        print(summary.as_json())
+    else:
+        print(summary.as_text())
+        print("next: kaitei check, then commit content/ (from that commit on, the imported "
+              "versions are published and frozen)")  # fmt: skip
     return 0

@@ -138,6 +138,24 @@ def _bilingual_partner(document: Document, lang: str) -> str | None:
     return languages[1] if lang == document.settings.authoritative else lang
 
 
+@dataclass(frozen=True, slots=True)
+class StaleTranslation:
+    """A translation that translates an older authoritative version than the one beside it."""
+
+    translates: dt.date
+    url: str  # that version in the authoritative language
+
+
+def stale_translation(
+    document: Document, version: Version, text: LanguageText | None
+) -> StaleTranslation | None:
+    wanted = text.meta.translates if text is not None else None
+    if wanted is None or wanted == version.effective:
+        return None
+    authoritative = document.settings.authoritative
+    return StaleTranslation(wanted, urls.version(authoritative, document.id, wanted.isoformat()))
+
+
 def version_page(
     ctx: BuildContext, document: Document, version: Version, lang: str, url: str
 ) -> OutputFile:
@@ -182,6 +200,7 @@ def version_page(
         authoritative_link=None
         if lang == authoritative
         else Link(authoritative, url_of(authoritative)),
+        stale=stale_translation(document, version, text),
     )
 
 
@@ -260,6 +279,7 @@ def bilingual_page(
         notice_banner=_notice_banner(ctx, document, lang),
         doc_links=_doc_links(document, lang, version, True),
         authoritative_link=None,
+        stale=stale_translation(document, version, right),
     )
 
 

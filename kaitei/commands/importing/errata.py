@@ -1,0 +1,155 @@
+"""A change made under an unchanged date, as errata (before → after) or as too large for one.
+
+Errata are written in the canonical text, as readers read it (no Markdown marks), so they
+read like the errata a legal editor records by hand. Each `before` is widened with its
+neighbouring words until it names exactly one place in the text it applies to, the rule the
+published-version check applies (`immutability.apply_errata`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...diagnostics import Collector
+from ...inline import diff_text
+from ...model import canonical_text
+
+MAX_EDITS = 8  # more separate edits in one commit is a revision, not a correction
+MAX_CHANGED = 400  # characters removed plus added, over the whole commit
+CJK_CONTEXT = 4  # characters of context on each side in a language written without spaces
+MAX_CONTEXT = 160  # characters of context on each side before giving up on uniqueness
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    before: str
+    after: str
+
+
+def canonical(text: str, lang: str) -> str | None:
+    """The canonical text of a version file's text; None when it does not parse."""
+    from ...load import load_language_text
+
+    with tempfile.TemporaryDirectory(prefix="kaitei-import-") as folder:
+        # The loader reads files: the same decoding and parsing rules as `kaitei check`.
+        file = Path(folder) / f"{lang}.md"
+        file.write_text(text, encoding="utf-8")
+        parsed = load_language_text(file, file.name, lang, Collector())
+    return canonical_text(parsed) if parsed is not None else None
+
+
+def _occurrences(needle: str, text: str) -> int:
+    return len(re.findall(f"(?={re.escape(needle)})", text)) if needle else 0
+
+
+def _unique(needle: str, text: str) -> bool:
+    return _occurrences(needle, text) == 1
+
+
+def _edits(old: str, new: str) -> list[tuple[int, int, str]]:
+    """(old start, old end, new text) for each word-level edit, in order."""
+    old_lines = old.split("\n")
+    new_lines = new.split("\n")
+    starts = [0]
+    for line in old_lines:
+        starts.append(starts[-1] + len(line) + 1)
+    edits: list[tuple[int, int, str]] = []
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        old_block = "".join(line + "\n" for line in old_lines[i1:i2])
+        new_block = "".join(line + "\n" for line in new_lines[j1:j2])
+        for edit in diff_text(old_block, new_block):
+            edits.append((starts[i1] + edit.old_start, starts[i1] + edit.old_end, edit.new_text))
+    return edits
+
+
+def _widen(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The smallest span around [start, end) holding whole words that occurs once in text.
+
+    It takes at least one neighbouring word on each side within the line, so that an erratum
+    reads as a phrase ("Changes & questions" → "Changes and questions"), not a lone "&".
+    """
+    a, b = start, end
+    # Japanese has no spaces between words: a few characters stand for a word.
+    for _ in range(1 if a > 0 and text[a - 1].isascii() else CJK_CONTEXT):
+        if a > 0 and text[a - 1] != "\n":
+            a = _step_left(text, a)
+    for _ in range(1 if b < len(text) and text[b].isascii() else CJK_CONTEXT):
+        if b < len(text) and text[b] != "\n":
+            b = _step_right(text, b)
+    while True:
+        if a < b and _occurrences(text[a:b], text) == 1 and _bounded(text, a, b):
+            return a, b
+        if start - a > MAX_CONTEXT and b - end > MAX_CONTEXT:
+            return None
+        if a == 0 and b == len(text):
+            return None
+        a = _step_left(text, a)
+        b = _step_right(text, b)
+
+
+def _bounded(text: str, a: int, b: int) -> bool:
+    """The span does not start or end inside a word of a spaced language."""
+    left = a == 0 or not (text[a - 1].isalnum() and text[a].isalnum() and text[a].isascii())
+    right = b == len(text) or not (
+        text[b - 1].isalnum() and text[b].isalnum() and text[b].isascii()
+    )
+    return left and right
+
+
+def _step_left(text: str, a: int) -> int:
+    a = max(a - 1, 0)
+    while a > 0 and text[a - 1].isascii() and text[a - 1].isalnum():
+        a -= 1
+    return a
+
+
+def _step_right(text: str, b: int) -> int:
+    b = min(b + 1, len(text))
+    while b < len(text) and text[b].isascii() and text[b].isalnum():
+        b += 1
+    return b
+
+
+def corrections(old: str, new: str) -> list[Correction] | None:
+    """Errata turning `old` into `new` in order; None when the change is too large for errata."""
+    edits = _edits(old, new)
+    changed = sum((end - start) + len(after) for start, end, after in edits)
+    if len(edits) > MAX_EDITS or changed > MAX_CHANGED:
+        return None
+    current = old
+    shift = 0
+    found: list[Correction] = []
+    for start, end, after in edits:
+        a, b = start + shift, end + shift
+        span = _widen(current, a, b)
+        if span is None:
+            return None
+        lo, hi = span
+        # A line end at either edge, outside the edit, adds nothing a reader needs.
+        while (
+            hi - 1 >= b
+            and hi - lo > 1
+            and current[hi - 1] == "\n"
+            and _unique(current[lo : hi - 1], current)
+        ):
+            hi -= 1
+        while lo < a and current[lo] == "\n" and _unique(current[lo + 1 : hi], current):
+            lo += 1
+        before = current[lo:hi]
+        replaced = current[lo:a] + after + current[b:hi]
+        found.append(Correction(before, replaced))
+        current = current[:lo] + replaced + current[hi:]
+        shift += len(after) - (end - start)
+    result = old
+    for correction in found:  # the errata must give exactly the new text, as check applies them
+        if _occurrences(correction.before, result) != 1:
+            return None
+        result = result.replace(correction.before, correction.after, 1)
+    return found if result == new else None
