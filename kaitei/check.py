@@ -286,11 +286,15 @@ def check_translates(site: Site, out: Collector) -> None:
                     stale.setdefault((text.lang, wanted), []).append((version, text))
         for (lang, wanted), found in sorted(stale.items()):
             last_version, last_text = found[-1]
-            versions = ", ".join(v.id for v, _ in found)
+            beside = (
+                found[0][0].id
+                if len(found) == 1
+                else f"{len(found)} versions, {found[0][0].id} to {last_version.id}"
+            )
             out.add(
                 Span(last_text.path, last_text.meta.line_of("translates"), 1),
                 f"the {lang} translation is stale: it translates version {wanted}, "
-                f"not the version it sits beside ({versions})",
+                f"not the version it sits beside ({beside})",
                 f"translate version {last_version.id} and remove 'translates:'; until then "
                 "its pages say which version they translate",
                 code="translation-stale",

@@ -22,6 +22,7 @@ MAX_EDITS = 8  # more separate edits in one commit is a revision, not a correcti
 MAX_CHANGED = 400  # characters removed plus added, over the whole commit
 CJK_CONTEXT = 4  # characters of context on each side in a language written without spaces
 MAX_CONTEXT = 160  # characters of context on each side before giving up on uniqueness
+MAX_BLOCK = 6000  # characters in one run of changed lines: a rewritten section, not a fix
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,27 @@ def _unique(needle: str, text: str) -> bool:
     return _occurrences(needle, text) == 1
 
 
+def changed_lines(old: str, new: str) -> list[tuple[int, int, int, int]]:
+    """The line ranges (i1, i2, j1, j2) that differ; lines are units in a canonical text."""
+    matcher = difflib.SequenceMatcher(None, old.split("\n"), new.split("\n"), autojunk=False)
+    return [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+
+
+def too_large(old: str, new: str) -> bool:
+    """Clearly beyond an erratum, judged line by line before any word diff (which is slow
+    on whole rewritten sections)."""
+    old_lines, new_lines = old.split("\n"), new.split("\n")
+    ranges = changed_lines(old, new)
+    if len(ranges) > MAX_EDITS:
+        return True
+    for i1, i2, j1, j2 in ranges:
+        removed = sum(len(line) + 1 for line in old_lines[i1:i2])
+        added = sum(len(line) + 1 for line in new_lines[j1:j2])
+        if abs(added - removed) > MAX_CHANGED or max(removed, added) > MAX_BLOCK:
+            return True
+    return False
+
+
 def _edits(old: str, new: str) -> list[tuple[int, int, str]]:
     """(old start, old end, new text) for each word-level edit, in order."""
     old_lines = old.split("\n")
@@ -58,10 +80,7 @@ def _edits(old: str, new: str) -> list[tuple[int, int, str]]:
     for line in old_lines:
         starts.append(starts[-1] + len(line) + 1)
     edits: list[tuple[int, int, str]] = []
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
+    for i1, i2, j1, j2 in changed_lines(old, new):
         old_block = "".join(line + "\n" for line in old_lines[i1:i2])
         new_block = "".join(line + "\n" for line in new_lines[j1:j2])
         for edit in diff_text(old_block, new_block):
@@ -119,6 +138,8 @@ def _step_right(text: str, b: int) -> int:
 
 def corrections(old: str, new: str) -> list[Correction] | None:
     """Errata turning `old` into `new` in order; None when the change is too large for errata."""
+    if too_large(old, new):
+        return None
     edits = _edits(old, new)
     changed = sum((end - start) + len(after) for start, end, after in edits)
     if len(edits) > MAX_EDITS or changed > MAX_CHANGED:

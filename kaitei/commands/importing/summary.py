@@ -40,6 +40,7 @@ class Summary:
                         "path": outcome.path if outcome else None,
                         "status": outcome.status if outcome else None,
                         "commit": text.published.sha,
+                        "text_from": text.last_change.sha,  # the commit whose text it is
                         "translates": text.translates,
                         "stale": text.translates is not None and text.translates != version.id,
                         "errata": [

@@ -25,7 +25,7 @@ import yaml
 from ...frontmatter import split_front_matter
 from ...provenance import Commit
 from .dates import DateLine, text_date
-from .errata import canonical, corrections
+from .errata import canonical, corrections, too_large
 from .setaside import SetAside, set_aside
 from .walk import Timeline
 
@@ -225,6 +225,11 @@ def _text_in(
     for index, text in states[1:]:
         current = prepare(text)
         commit = steps[index].commit
+        if too_large(previous.body, current.body):
+            # Judged on the Markdown first: parsing both texts for a rewrite is wasted work.
+            later.append(LaterChange(commit, "too large for an erratum"))
+            previous = current
+            continue
         old, new = canonical(_for_parse(previous), lang), canonical(_for_parse(current), lang)
         if old is None or new is None:
             later.append(LaterChange(commit, "the text does not parse, so no erratum was made"))
