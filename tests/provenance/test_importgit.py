@@ -292,3 +292,57 @@ def test_imported_history_is_published_from_the_import_commit_on(
     assert len(notes) == 1 and "imported from git history on 2026-11-25" in notes[0].message
     replace(site / "content/privacy/2017-08-23/ja.md", "情報の保護の実現のため", "情報の保護のため")
     assert any("has changed since it was published" in e for e in errors(site))
+
+
+@pytest.fixture
+def stale_site(tmp_path: Path) -> Path:
+    """An English document whose Japanese translation stopped at the first version."""
+    repo = init_repo(tmp_path / "old")
+    (repo / "en.md").write_text("# Terms\n\n*Last updated: May 1, 2018*\n\nBe nice.\n", "utf-8")
+    (repo / "ja.md").write_text("# 規約\n\n仲良くしてください。\n", encoding="utf-8")
+    commit_all(repo, "first", date="2018-05-01T10:00:00+00:00")
+    replace(repo / "en.md", "May 1, 2018*\n\nBe nice.", "June 1, 2019*\n\nBe very nice.")
+    commit_all(repo, "second", date="2019-06-01T10:00:00+00:00")
+    site = tmp_path / "site"
+    assert run_import(site, "--from-git", str(repo / "{lang}.md"), "--lang", "en", doc="terms") == 0
+    return site
+
+
+def test_the_pages_say_which_version_a_stale_translation_translates(stale_site: Path) -> None:
+    assert main(["build", "--root", str(stale_site), "--as-of", AS_OF.isoformat()]) == 0
+    built = stale_site / "build/site"
+    page = (built / "ja/terms/index.html").read_text(encoding="utf-8")
+    assert "この翻訳は更新されていません" in page and 'href="../../en/terms/2018-05-01/"' in page
+    bilingual = (built / "en/terms/2019-06-01/bilingual/index.html").read_text(encoding="utf-8")
+    assert "it translates the version of" in bilingual
+    # The translation beside the version it translates is not stale: no such line there.
+    first = (built / "ja/terms/2018-05-01/index.html").read_text(encoding="utf-8")
+    assert "この翻訳は更新されていません" not in first
+
+
+def test_translates_must_name_an_earlier_version(stale_site: Path) -> None:
+    replace(stale_site / "content/terms/2019-06-01/ja.md", "translates: 2018-05-01",
+            "translates: 2020-01-01")  # fmt: skip
+    _, diagnostics = check_site(stale_site, AS_OF)
+    bad = [d for d in diagnostics if d.code == "translates-bad"]
+    assert [(d.path, d.severity) for d in bad] == [("content/terms/2019-06-01/ja.md", "error")]
+    assert "'translates: 2020-01-01' names no earlier version of 'terms'" in bad[0].message
+
+
+def test_every_rule_applies_from_the_adoption_date_on(stale_site: Path) -> None:
+    later = stale_site / "content/terms/2026-12-24"
+    later.mkdir()
+    (later / "en.md").write_text(
+        "---\neffective: 2026-12-24\nchange: notice\nsummary: Nicer.\n---\n\n# Terms\n\n"
+        "*Last updated: December 24, 2026*\n\nBe nicest.\n",
+        encoding="utf-8",
+    )
+    _, diagnostics = check_site(stale_site, AS_OF)
+    codes = [(d.path, d.code) for d in diagnostics if d.severity == "error"]
+    # The new version owes a notice period and a translation; the imported ones do not.
+    assert ("content/terms/2026-12-24/en.md", "notice-period") in codes
+    assert all(
+        not path.startswith(("content/terms/2018", "content/terms/2019")) for path, _ in codes
+    )
+    warned = [d.path for d in diagnostics if d.code == "missing-translation"]
+    assert warned == ["content/terms/2026-12-24"]
