@@ -15,15 +15,13 @@ import sys
 from pathlib import Path
 
 from ..clock import as_of
+from ..pathsafety import DOCUMENT_ID, RESERVED_DOCUMENT_IDS, language_problem
 from ..provenance import HistoryUnavailable
 from .importing.summary import FileOutcome, Summary
 from .importing.versions import build_versions, titles
 from .importing.walk import Source, earlier_names, paths_ever, read_timeline, repository_top
 from .importing.write import document_file, version_file
 
-# Names a document id cannot take: they are folders or files of the built site.
-RESERVED = ("notices", "feed.xml", "index.html", "api", "assets", "sitemap.xml", "history")
-_SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 _TAG = re.compile(r"(?P<language>[a-zA-Z]{2,3})(?:-(?P<region>[a-zA-Z]{2}|\d{3}))?")
 
 
@@ -63,16 +61,20 @@ def language_tag(text: str) -> str:
             "use a BCP 47 tag: a language (en, ja) with an optional region (pt-BR, zh-TW)",
         )
     region = match["region"]
-    return match["language"].lower() + (f"-{region.upper()}" if region else "")
+    tag = match["language"].lower() + (f"-{region.upper()}" if region else "")
+    problem = language_problem(tag)
+    if problem:
+        raise Refusal(f"{text!r} {problem}", "use another language tag")
+    return tag
 
 
 def check_doc_id(doc: str) -> None:
-    if doc in RESERVED:
+    if doc in RESERVED_DOCUMENT_IDS:
         raise Refusal(
             f"'{doc}' is reserved: the site uses it for its own pages",
             "choose another id, e.g. privacy or terms",
         )
-    if not _SLUG.fullmatch(doc):
+    if not DOCUMENT_ID.match(doc):
         raise Refusal(
             f"'{doc}' is not a document id",
             "use lower-case letters, digits and hyphens, e.g. privacy-policy",
