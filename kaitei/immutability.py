@@ -139,9 +139,13 @@ def word_diff(old: str, new: str) -> list[str]:
 
 def parsed_at(history: History, sha: str, path: str, lang: str) -> LanguageText | None:
     """A file as committed, parsed; None if it did not parse then."""
+    return parse_bytes(history.blob(sha, path), path, lang)
+
+
+def parse_bytes(data: bytes, path: str, lang: str) -> LanguageText | None:
+    """A version file's bytes (not on disk), parsed as `kaitei check` parses; None if not."""
     from .load import load_language_text
 
-    data = history.blob(sha, path)
     with tempfile.TemporaryDirectory(prefix="kaitei-") as folder:
         # load.py reads files: give it the committed bytes so BOM, CRLF and parsing rules
         # are exactly those applied to the working tree.

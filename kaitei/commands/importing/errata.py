@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import difflib
 import re
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
-from ...diagnostics import Collector
+from ...immutability import parse_bytes
 from ...inline import diff_text
 from ...model import canonical_text
 
@@ -33,13 +31,7 @@ class Correction:
 
 def canonical(text: str, lang: str) -> str | None:
     """The canonical text of a version file's text; None when it does not parse."""
-    from ...load import load_language_text
-
-    with tempfile.TemporaryDirectory(prefix="kaitei-import-") as folder:
-        # The loader reads files: the same decoding and parsing rules as `kaitei check`.
-        file = Path(folder) / f"{lang}.md"
-        file.write_text(text, encoding="utf-8")
-        parsed = load_language_text(file, file.name, lang, Collector())
+    parsed = parse_bytes(text.encode("utf-8"), f"{lang}.md", lang)
     return canonical_text(parsed) if parsed is not None else None
 
 
