@@ -12,8 +12,8 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from ...diff.inline import diff_text
 from ...immutability import parse_bytes
-from ...inline import diff_text
 from ...model import canonical_text
 
 MAX_EDITS = 8  # more separate edits in one commit is a revision, not a correction
