@@ -95,6 +95,8 @@ def _kinds(lt: LanguageText) -> Iterator[tuple[str, str]]:
 def unplaced(layout: str) -> list[tuple[int, str]]:
     """Words inside a piece of layout: (offset in the piece, the words)."""
     found: list[tuple[int, str]] = []
+    if not layout.strip():
+        return found  # most layout is a line end or a blank line
     blanked = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), layout)
     offset = 0
     lines = blanked.split("\n")

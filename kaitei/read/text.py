@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from markdown_it.token import Token
+
 from ..markdown import join_lines, link_kind, make_markdown, read_html
 from ..model import Link, Span
 from .hints import Hints, hints_for
@@ -64,13 +66,16 @@ def read_inline(
 ) -> Pending:
     """Parse one unit's inline Markdown: plain text, links, anchors, references."""
     env: dict[str, object] = {"references": dict(references)} if references else {}
-    tokens = _MD.parseInline(source, env)
+    # The inline rules alone, without parseInline's core pass over one-unit "documents"
+    # (normalising, wrapping, joining text tokens): this is the reader's hottest call.
+    children: list[Token] = []
+    _MD.inline.parse(source, _MD, env, children)
     plain = _Plain()
     links: list[Link] = []
     anchors: list[str] = []
     open_links: list[tuple[int | None, str]] = []
     line = span.line
-    for token in tokens[0].children or [] if tokens else []:
+    for token in children:
         kind = token.type
         if kind in ("text", "code_inline", "text_special"):
             at = plain.add(token.content)
