@@ -33,8 +33,12 @@ from .site import urls
 if TYPE_CHECKING:
     from .site.output import BuildContext
 
-MANIFEST_FORMAT = "kaitei-manifest/1"
+MANIFEST_FORMAT = "kaitei-manifest/2"
+# A previous link may be of the first format, which listed texts only and counted errata.
+PREVIOUS_FORMATS = ("kaitei-manifest/1", MANIFEST_FORMAT)
 PREVIOUS_ENV = "KAITEI_PREVIOUS_MANIFEST"
+SIGNATURE_URL = urls.manifest() + ".minisig"
+PUBLIC_KEY_URL = "api/v1/manifest.pub"
 
 
 def sha256_hex(data: bytes) -> str:
@@ -68,7 +72,7 @@ def build_manifest(site: Site, as_of: dt.date, previous_sha256: str | None) -> d
                             "sha256": text.sha256,
                             "text": text_url(text.lang, document.id, version.id),
                             "page": urls.version(text.lang, document.id, version.id),
-                            "errata": len(text.meta.errata),
+                            "errata": [_erratum(e) for e in _in_order(text.meta.errata)],
                         }
                         for text in version.texts
                     ],
@@ -88,7 +92,28 @@ def build_manifest(site: Site, as_of: dt.date, previous_sha256: str | None) -> d
         "algorithm": "sha256",
         "previous_manifest_sha256": previous_sha256,
         "documents": documents,
+        "files": {},  # every published file and its hash, filled in by the site's finisher
     }
+
+
+def _in_order(errata: tuple[Erratum, ...]) -> tuple[Erratum, ...]:
+    """Errata in the order they are applied (and listed on the pages)."""
+    return tuple(sorted(errata, key=lambda e: (e.date, e.span.line)))
+
+
+def _erratum(erratum: Erratum) -> dict[str, str]:
+    # The content itself: a later manifest is matched against it, never against a count.
+    return {
+        "date": erratum.date.isoformat(),
+        "before": erratum.before,
+        "after": erratum.after,
+        "reason": erratum.reason,
+    }
+
+
+def with_files(manifest: dict[str, Any], files: dict[str, bytes]) -> dict[str, Any]:
+    """The manifest listing every published file (site-relative path → content) by hash."""
+    return {**manifest, "files": {path: sha256_hex(data) for path, data in sorted(files.items())}}
 
 
 def dump_manifest(manifest: dict[str, Any]) -> bytes:
@@ -127,7 +152,7 @@ def previous_manifest_hash(environ: dict[str, str] | None = None) -> str | None:
         previous = json.loads(data)
     except ValueError:
         previous = None
-    if not isinstance(previous, dict) or previous.get("format") != MANIFEST_FORMAT:
+    if not isinstance(previous, dict) or previous.get("format") not in PREVIOUS_FORMATS:
         raise KaiteiError(
             [
                 Diagnostic(
@@ -169,7 +194,7 @@ def version_record(
     return VersionRecord(
         sha256=text.sha256,
         text_url=text_url(text.lang, document.id, version.id),
-        errata=tuple(sorted(text.meta.errata, key=lambda e: (e.date, e.span.line))),
+        errata=_in_order(text.meta.errata),
         published=when.date <= ctx.as_of,
         first_commit=file.first if file else None,
         published_by=file.published_by(when.at).commit if file else None,

@@ -33,6 +33,7 @@ from .site import urls
 from .site.build import collect, load_checked, resolve_as_of
 from .site.output import OutputFile
 from .site.render import theme_dir
+from .site.siteurl import site_url_problems
 
 log = logging.getLogger("mkdocs.plugins.kaitei")
 
@@ -66,7 +67,12 @@ class KaiteiPlugin(BasePlugin[KaiteiPluginConfig]):  # type: ignore[no-untyped-c
         try:
             configured = str(self.config.as_of) if self.config.as_of else None
             as_of = resolve_as_of(root, None, os.environ, configured)
-            site, diagnostics = load_checked(root, as_of, self.config.strict or config.strict)
+            strict = self.config.strict or config.strict
+            url_problems = site_url_problems(root, config.site_url or "")
+            if any(d.fails(strict) for d in url_problems):
+                raise KaiteiError(url_problems)
+            site, diagnostics = load_checked(root, as_of, strict)
+            diagnostics = sorted([*diagnostics, *url_problems])
         except KaiteiError as error:
             raise PluginError("kaitei check found problems:\n\n" + str(error)) from None
         except ClockError as error:

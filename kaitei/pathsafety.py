@@ -34,6 +34,18 @@ def language_problem(tag: object) -> str | None:
     return None
 
 
+def outside_site(relative: str) -> bool:
+    """Whether a site-relative file path could land outside the site folder (or nowhere)."""
+    parts = relative.split("/")
+    return (
+        not relative
+        or relative.startswith("/")
+        or "\\" in relative
+        or "\x00" in relative
+        or any(part in ("", ".", "..") for part in parts)
+    )
+
+
 def check_document_id(document: Document, out: Collector) -> None:
     """A document's folder name is its id and a folder of the site: a slug, not a page of ours."""
     folder = PurePosixPath(document.settings.path).parent.as_posix()

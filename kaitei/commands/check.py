@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ..check import check_site
 from ..diagnostics import to_json
-from ..site.build import resolve_as_of
+from ..site.build import read_config, resolve_as_of
+from ..site.siteurl import site_url_problems
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,6 +24,9 @@ def run(args: argparse.Namespace) -> int:
     # The build's clock: --as-of, $KAITEI_AS_OF, SOURCE_DATE_EPOCH, else today in the
     # document's time zone (what is "published" depends on it).
     _, diagnostics = check_site(args.root, resolve_as_of(args.root, args.as_of), args.strict)
+    diagnostics = sorted(
+        [*diagnostics, *site_url_problems(args.root, read_config(args.root).base_url)]
+    )
     if args.format == "json":
         print(to_json(diagnostics))
     else:

@@ -13,8 +13,6 @@ import importlib
 import os
 import pickle
 import pkgutil
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -30,8 +28,12 @@ from ..diagnostics import Collector, Diagnostic, KaiteiError
 from ..load import content_dir, load_settings
 from ..model import Site
 from . import urls
-from .output import GENERATORS, BuildContext, OutputFile, Portion
+from .output import FINISHERS, GENERATORS, BuildContext, OutputFile, Portion
 from .render import Renderer
+from .siteurl import site_url_problems
+from .write import write_site
+
+__all__ = ["build", "collect", "write_site"]  # write_site lives in .write since the lock
 
 AS_OF_ENV = "KAITEI_AS_OF"  # how `mkdocs build` / `mkdocs serve` get an as-of date
 DEFAULT_SITE_DIR = "build/site"
@@ -188,6 +190,8 @@ def _collect(
         modules = tuple(m for m in modules if m in only)
     if base_url and not base_url.endswith("/"):
         base_url += "/"
+    # Every page, feed and sitemap link starts with it: encoded once, here.
+    base_url = urls.encoded(base_url)
     features = {
         "notices": "kaitei.site.notices" in modules,  # the layout links to them
         "csp": not preview,
@@ -211,6 +215,11 @@ def _collect(
             outputs[output.url] = output
     sitemap = OutputFile(urls.sitemap(), sitemap_xml(list(outputs.values()), base_url))
     outputs[sitemap.url] = sitemap
+    # Finishers see every file (the manifest lists them all with their hashes).
+    for name in sorted(FINISHERS):
+        if FINISHERS[name].__module__ in modules:
+            for output in FINISHERS[name](ctx, [outputs[url] for url in sorted(outputs)]):
+                outputs[output.url] = output
     return [outputs[url] for url in sorted(outputs)]
 
 
@@ -289,44 +298,15 @@ def sitemap_xml(outputs: Sequence[OutputFile], base_url: str) -> bytes:
     for output in sorted(outputs, key=lambda o: o.url):
         if not output.in_sitemap or not (output.url == "" or output.url.endswith("/")):
             continue
-        lines.append(f"<url><loc>{escape(base_url + output.url)}</loc>")
+        lines.append(f"<url><loc>{escape(urls.encoded(base_url + output.url))}</loc>")
         for hreflang, href in output.alternates:
             lines.append(
                 f'<xhtml:link rel="alternate" hreflang={quoteattr(hreflang)} '
-                f"href={quoteattr(base_url + href)}/>"
+                f"href={quoteattr(urls.encoded(base_url + href))}/>"
             )
         lines.append("</url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def write_site(outputs: Sequence[OutputFile], site_dir: Path) -> None:
-    """Write into a temporary folder beside `site_dir`, then swap it in."""
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
-    try:
-        for output in outputs:
-            target = staging / urls.file_path(output.url)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(output.content)
-        # mkdtemp makes the folder 0700; a published site is world-readable.
-        staging.chmod(0o755)
-        old = None
-        if site_dir.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.old-", dir=site_dir.parent))
-            old.rmdir()
-            site_dir.rename(old)
-        try:
-            staging.rename(site_dir)
-        except OSError:
-            if old is not None:
-                old.rename(site_dir)
-            raise
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,8 +326,12 @@ def build(
 ) -> BuildResult:
     """`kaitei build`: check, generate, write atomically."""
     config = read_config(root)
+    url_problems = site_url_problems(root, config.base_url)
+    if any(d.fails(strict) for d in url_problems):
+        raise KaiteiError(url_problems)
     as_of = resolve_as_of(root, as_of_arg, environ, config.as_of)
     site, diagnostics = load_checked(root, as_of, strict)
+    diagnostics = sorted([*diagnostics, *url_problems])
     outputs = collect(site, as_of, root, config.base_url)
     target = site_dir or config.site_dir
     write_site(outputs, target)

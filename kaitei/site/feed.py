@@ -120,7 +120,7 @@ def feed_xml(ctx: BuildContext, lang: str) -> bytes:
     feed_url = urls.feed(lang)
 
     def link(url: str) -> str:
-        return ctx.base_url + url if ctx.base_url else urls.relative(feed_url, url)
+        return urls.encoded(ctx.base_url + url if ctx.base_url else urls.relative(feed_url, url))
 
     items = entries(ctx.site, lang, ctx.as_of)
     # With no entries the data says nothing newer than the as-of date.

@@ -10,7 +10,7 @@ the only "now".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -75,6 +75,22 @@ def generator(name: str) -> Callable[[Generator], Generator]:
 
     def register(fn: Generator) -> Generator:
         GENERATORS[name] = fn
+        return fn
+
+    return register
+
+
+# Run after every generator, with all their files (sorted by URL): what needs the whole site.
+Finisher = Callable[[BuildContext, Sequence[OutputFile]], Iterable[OutputFile]]
+
+FINISHERS: dict[str, Finisher] = {}
+
+
+def finisher(name: str) -> Callable[[Finisher], Finisher]:
+    """Register a finisher under a stable name; the builder runs them in name order."""
+
+    def register(fn: Finisher) -> Finisher:
+        FINISHERS[name] = fn
         return fn
 
     return register

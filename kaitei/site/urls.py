@@ -5,6 +5,8 @@ Paths are relative to build/site/ and end in "/" for pages (served as <path>inde
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 
 def home() -> str:
     return ""
@@ -57,6 +59,11 @@ def manifest() -> str:
 
 def sitemap() -> str:
     return "sitemap.xml"
+
+
+def encoded(url: str) -> str:
+    """A URL with anything outside URL syntax percent-encoded (existing escapes kept)."""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
 
 
 def file_path(url: str) -> str:
