@@ -128,6 +128,8 @@ def test_publishing_runs_on_merge_daily_after_midnight_in_tokyo_and_on_demand() 
     build = "\n".join(str(s.get("run", "")) for s in jobs["build"]["steps"])
     assert 'SOURCE_DATE_EPOCH="$(git log -1 --format=%ct)"' in build
     assert "kaitei verify build/site" in build
+    [step] = [s for s in jobs["build"]["steps"] if s.get("name") == "kaitei build"]
+    assert step["env"]["KAITEI_SIGNING_KEY"] == "${{ secrets.KAITEI_SIGNING_KEY }}"
 
 
 def test_notices_use_secrets_and_keep_recipients_outside_the_repository() -> None:
