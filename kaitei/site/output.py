@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from ..model import Site
 
@@ -66,31 +66,28 @@ class BuildContext:
 
 
 Generator = Callable[[BuildContext], Iterable[OutputFile]]
+# Run after every generator, with all their files (sorted by URL): what needs the whole site.
+Finisher = Callable[[BuildContext, Sequence[OutputFile]], Iterable[OutputFile]]
 
 GENERATORS: dict[str, Generator] = {}
+FINISHERS: dict[str, Finisher] = {}
+
+F = TypeVar("F", Generator, Finisher)
+
+
+def _registrar(table: dict[str, F], name: str) -> Callable[[F], F]:
+    def register(fn: F) -> F:
+        table[name] = fn
+        return fn
+
+    return register
 
 
 def generator(name: str) -> Callable[[Generator], Generator]:
     """Register a generator under a stable name; the builder runs them in name order."""
-
-    def register(fn: Generator) -> Generator:
-        GENERATORS[name] = fn
-        return fn
-
-    return register
-
-
-# Run after every generator, with all their files (sorted by URL): what needs the whole site.
-Finisher = Callable[[BuildContext, Sequence[OutputFile]], Iterable[OutputFile]]
-
-FINISHERS: dict[str, Finisher] = {}
+    return _registrar(GENERATORS, name)
 
 
 def finisher(name: str) -> Callable[[Finisher], Finisher]:
     """Register a finisher under a stable name; the builder runs them in name order."""
-
-    def register(fn: Finisher) -> Finisher:
-        FINISHERS[name] = fn
-        return fn
-
-    return register
+    return _registrar(FINISHERS, name)
