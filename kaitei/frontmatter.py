@@ -13,7 +13,7 @@ from .clock import valid_timezone
 from .diagnostics import Collector
 from .model import CHANGE_LEVELS, ChangeLevel, DocumentSettings, Erratum, FrontMatter, Rule, Span
 from .pathsafety import language_problem
-from .safeyaml import YamlLimitError, compose, cut, shown
+from .safeyaml import YamlLimitError, compose, cut, position, shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,23 +40,25 @@ def load_mapping(
     text: str, path: str, first_line: int, out: Collector
 ) -> dict[str, YamlValue] | None:
     """Top-level keys of a YAML mapping with their lines; a YAML error becomes a diagnostic."""
+
+    def at(mark: Any) -> tuple[str, int, int]:
+        line, column = position(text, getattr(mark, "index", 0))
+        return path, first_line + line, column + 1
+
     try:
         node = compose(text)
     except YamlLimitError as limit:
         out.add(
-            (path, first_line + limit.line, limit.column + 1),
+            at(limit),
             limit.message,
             limit.hint,
             code=limit.code,
         )
         return None
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = first_line + (mark.line if mark else 0)
-        column = (mark.column + 1) if mark else 1
         problem = getattr(error, "problem", None) or str(error)
         out.add(
-            (path, line, column),
+            at(getattr(error, "problem_mark", None)),
             f"the YAML is malformed: {problem}",
             "check indentation and that every 'key: value' has a space after the colon; "
             "quote values that contain ': ' or start with a special character",
@@ -67,17 +69,16 @@ def load_mapping(
         return {}
     if not isinstance(node, yaml.MappingNode):
         out.add(
-            (path, first_line + node.start_mark.line, node.start_mark.column + 1),
+            at(node.start_mark),
             "expected 'key: value' lines",
             code="yaml-not-mapping",
         )
         return None
     result: dict[str, YamlValue] = {}
-    lines = text.split("\n")
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
             out.add(
-                (path, first_line + key_node.start_mark.line, key_node.start_mark.column + 1),
+                at(key_node.start_mark),
                 "a key must be a plain word, not a list or a mapping",
                 "write 'key: value' lines",
                 code="yaml-bad-key",
@@ -91,9 +92,8 @@ def load_mapping(
             # text, and let the field's own check explain what is wrong with it.
             value = value_node.value if isinstance(value_node, yaml.ScalarNode) else None
         except yaml.constructor.ConstructorError as error:
-            mark = error.problem_mark or value_node.start_mark
             out.add(
-                (path, first_line + mark.line, mark.column + 1),
+                at(error.problem_mark or value_node.start_mark),
                 f"the value of '{cut(key)}' cannot be read: {error.problem}",
                 "a mapping's keys are plain words: a list or a mapping cannot be a key",
                 code="yaml-bad-value",
@@ -101,30 +101,26 @@ def load_mapping(
             continue
         if key in result:
             out.add(
-                (path, first_line + key_node.start_mark.line, key_node.start_mark.column + 1),
+                at(key_node.start_mark),
                 f"the key '{cut(key)}' appears twice",
                 "keep one of them",
                 code="yaml-duplicate-key",
             )
         entries = (
-            tuple(first_line + n.start_mark.line for n in value_node.value)
+            tuple(at(n.start_mark)[1] for n in value_node.value)
             if isinstance(value_node, yaml.SequenceNode)
             else ()
         )
-        result[key] = YamlValue(
-            value,
-            first_line + key_node.start_mark.line,
-            key_node.start_mark.column + 1,
-            entries,
-            _source(lines, key_node, value_node),
-        )
+        _, line, column = at(key_node.start_mark)
+        result[key] = YamlValue(value, line, column, entries, _source(text, key_node, value_node))
     return result
 
 
-def _source(lines: list[str], key: yaml.Node, value: yaml.Node) -> str:
+def _source(text: str, key: yaml.Node, value: yaml.Node) -> str:
     """The lines a top-level key and its value take in the YAML, as written."""
-    end = value.end_mark.line + (1 if value.end_mark.column > 0 else 0)
-    return "\n".join(lines[key.start_mark.line : max(end, key.start_mark.line + 1)]).rstrip()
+    start = text.rfind("\n", 0, key.start_mark.index) + 1
+    end = text.find("\n", max(value.end_mark.index - 1, key.start_mark.index))
+    return text[start : len(text) if end == -1 else end].rstrip()
 
 
 def _closest(word: str, choices: tuple[str, ...]) -> str:

@@ -36,16 +36,26 @@ ALLOWED_TAGS = frozenset(
 
 @dataclass
 class YamlLimitError(Exception):
-    """A limit was exceeded at (line, column) of the YAML text, both 0-based like PyYAML.
+    """A limit was exceeded at a character offset of the YAML text (see `position`).
 
     Not frozen: Python sets attributes such as __traceback__ on exceptions it handles.
     """
 
-    line: int
-    column: int
+    index: int
     message: str
     hint: str
     code: str
+
+
+def position(text: str, index: int) -> tuple[int, int]:
+    """(line, column), both 0-based, of a character offset, counting only "\n" as a line end.
+
+    YAML also ends lines at CR, NEL, U+2028 and U+2029, so its marks' own line numbers drift
+    from the file's wherever one of those stands inside a value.
+    """
+    index = max(0, min(index, len(text)))
+    start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index), index - start
 
 
 def shown(value: object) -> str:
@@ -57,7 +67,6 @@ def compose(text: str) -> yaml.Node | None:
     """The YAML's node tree; YamlLimitError past a limit, yaml.YAMLError when malformed."""
     if len(text) > MAX_YAML_CHARS:
         raise YamlLimitError(
-            0,
             0,
             f"the YAML is {len(text):,} characters long; at most {MAX_YAML_CHARS:,} are read",
             "front matter and document.yml hold a few settings: move long texts into the body",
@@ -115,7 +124,7 @@ def _walk(events: Iterator[yaml.Event]) -> None:
 
 def _limit(mark: Any, message: str, hint: str, code: str) -> YamlLimitError:
     """The error at a PyYAML or libyaml mark (either may be missing)."""
-    return YamlLimitError(getattr(mark, "line", 0), getattr(mark, "column", 0), message, hint, code)
+    return YamlLimitError(getattr(mark, "index", 0), message, hint, code)
 
 
 def _too_deep(mark: Any) -> YamlLimitError:

@@ -117,3 +117,12 @@ def test_an_alias_bomb_in_a_date_prints_a_short_diagnostic() -> None:
         "x.md:3:8: error: the YAML alias *a is not allowed\n"
         "  hint: write the value out in full: aliases (&name, *name) are not read here"
     ]
+
+
+def test_a_line_separator_inside_a_value_does_not_shift_line_numbers() -> None:
+    # YAML ends lines at U+2028 too; the file (and the editor) do not.
+    data = load_mapping('summary: "a\u2028b"\nchnage: editorial\n', "x.md", 2, Collector())
+    assert data is not None and (data["chnage"].line, data["chnage"].column) == (3, 1)
+    out = Collector()
+    assert load_mapping('summary: "a\u2028b"\nc: [1\n', "x.md", 2, out) is None
+    assert [(d.line, d.code) for d in out.items] == [(4, "yaml-syntax")]
