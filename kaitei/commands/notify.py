@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import os
 import sys
 from pathlib import Path
@@ -79,7 +80,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="SMTP login (or KAITEI_SMTP_USER; password from KAITEI_SMTP_PASSWORD)",
     )
     parser.add_argument(
-        "--rate", type=float, default=0.0, metavar="N", help="at most N messages per second"
+        "--rate", type=_rate, default=0.0, metavar="N", help="at most N messages per second"
     )
     parser.add_argument(
         "--from",
@@ -110,6 +111,19 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="the date to check the content on")
     parser.add_argument("--root", type=Path, default=Path("."), help=argparse.SUPPRESS)
     parser.set_defaults(run=run)
+
+
+def _rate(value: str) -> float:
+    # A negative rate used to end in a traceback from the pacer; nan and inf meant no limit.
+    try:
+        rate = float(value)
+    except ValueError:
+        rate = -1.0
+    if not math.isfinite(rate) or rate < 0:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a number of messages per second (0 or more; 0 means no limit)"
+        )
+    return rate
 
 
 class UsageError(Exception):

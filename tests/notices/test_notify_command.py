@@ -261,3 +261,18 @@ def test_list_unsubscribe_cannot_add_a_header(
     )
     [eml, _] = sorted(out.iterdir())
     assert parse(eml.read_bytes())["List-Unsubscribe"] == f"<{unsubscribe}>"
+
+
+@pytest.mark.parametrize("rate", ["-1", "nan", "inf", "fast"])
+def test_a_rate_that_is_not_a_rate_is_a_usage_error(
+    tmp_path: Path, site_root: Path, capsys: pytest.CaptureFixture[str], rate: str
+) -> None:
+    recipients = tmp_path / "recipients.csv"
+    write_csv(recipients, 1)
+    with pytest.raises(SystemExit) as info:
+        notify(site_root, recipients, "--dry-run", str(tmp_path / "eml"), "--rate", rate)
+    assert info.value.code == 2
+    assert capsys.readouterr().err.endswith(
+        f"kaitei: error: argument --rate: '{rate}' is not a number of messages per "
+        "second (0 or more; 0 means no limit)\n"
+    )
