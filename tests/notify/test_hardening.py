@@ -24,18 +24,22 @@ from typing import Any
 import pytest
 
 from kaitei.notify import (
+    DryRunTransport,
     MessageBuilder,
     MessageError,
     NoticeMail,
     NotifyError,
     Outbox,
+    PermanentFailure,
     Recipient,
     Resend,
     RetryPolicy,
+    SmtpSettings,
+    SmtpTransport,
     format_summary,
 )
 from kaitei.notify.message import POLICY, wire_bytes
-from tests.notify.support import FakeClock, Recorder, SmtpServer, run, write_csv
+from tests.notify.support import FakeClock, Recorder, SmtpServer, free_port, run, write_csv
 
 SENDER = Path(__file__).parent / "_sender.py"
 NOW = datetime(2020, 8, 31, 9, 0, tzinfo=UTC)
@@ -174,7 +178,7 @@ def test_ten_thousand_character_name_never_makes_a_long_header_line(
     assert received["d@example.com"][0].parse()["To"].addresses[0].display_name == "Q" * 256
 
 
-def test_a_header_line_over_998_octets_is_never_sent(notice: NoticeMail) -> None:
+def test_a_header_line_over_998_octets_is_never_sent(notice: NoticeMail, tmp_path: Path) -> None:
     with pytest.raises(MessageError) as info:
         MessageBuilder(notice).build(Recipient("a@example.com", "en", "Q" * 2000, 2), NOW)
     assert str(info.value) == (
@@ -189,6 +193,15 @@ def test_a_header_line_over_998_octets_is_never_sent(notice: NoticeMail) -> None
     with pytest.raises(MessageError) as info:
         wire_bytes(msg)
     assert str(info.value) == "message <m@example.com>: a line of 2001 octets (SMTP allows 998)"
+    # Each transport sends only checked bytes: a permanent failure for this recipient, and
+    # no connection opened (nothing listens on the port).
+    smtp = SmtpTransport(SmtpSettings("127.0.0.1", free_port(), timeout=2))
+    dry = DryRunTransport(tmp_path / "eml")
+    for transport, verb in ((smtp, "sent"), (dry, "written")):
+        with pytest.raises(PermanentFailure) as failure:
+            transport.send(msg, "notice@example.com", "a@example.com")
+        assert str(failure.value) == f"not {verb}: {info.value}"
+    assert not any((tmp_path / "eml").iterdir())
 
 
 # --- 11: the outbox lock is on the file, not on its name -------------------------------
