@@ -34,6 +34,7 @@ from .site.build import collect, load_checked, resolve_as_of
 from .site.output import OutputFile
 from .site.render import theme_dir
 from .site.siteurl import site_url_problems
+from .site.theme import THEME_DIR
 
 log = logging.getLogger("mkdocs.plugins.kaitei")
 
@@ -93,7 +94,8 @@ class KaiteiPlugin(BasePlugin[KaiteiPluginConfig]):  # type: ignore[no-untyped-c
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         root = self._root(config)
-        for path in (content_dir(root), theme_dir(), i18n_dir()):
+        # The site's own theme/ too: its settings and overrides are part of every page.
+        for path in (content_dir(root), root / THEME_DIR, theme_dir(), i18n_dir()):
             if path.is_dir():
                 server.watch(str(path))
         return server

@@ -31,6 +31,8 @@ FILES = (
     ("docs/gitkeep", "docs/.gitkeep"),
     ("github/workflows/check.yml", ".github/workflows/check.yml"),
     ("github/workflows/publish.yml", ".github/workflows/publish.yml"),
+    ("theme/site.yml", "theme/site.yml"),
+    ("theme/css/custom.css", "theme/css/custom.css"),
 )
 STARTER_DOCUMENT = "content/privacy/document.yml"
 STARTER_LANGUAGES = ("ja", "en")  # the starter policy is written in these

@@ -27,6 +27,8 @@ EXPECTED = [
     "docs/.gitkeep",
     "mkdocs.yml",
     "requirements.txt",
+    "theme/css/custom.css",
+    "theme/site.yml",
 ]
 
 
