@@ -392,6 +392,7 @@ DOCUMENT_KEYS = (
     "diff_layout",
     "rules",
     "imported",  # the adoption date of a document imported from git (kaitei import)
+    "style",
 )
 RULE_KEYS = ("id", "level", "when", "articles", "description")
 
@@ -442,6 +443,15 @@ def parse_document_settings(
         )
         layout = "new-left"
     rules = _rules(data.get("rules"), path, out)
+    style = str(data["style"].value) if "style" in data else "policy"
+    if style not in ("policy", "statute"):
+        out.add(
+            (path, data["style"].line, data["style"].column),
+            f"unknown style {style!r}",
+            "use policy (改定後/改定前 in the 新旧対照表) or statute (改正後/改正前)",
+            code="document-bad-value",
+        )
+        style = "policy"
 
     def _int(key: str, default: int) -> int:
         if key not in data:
@@ -467,6 +477,7 @@ def parse_document_settings(
         rules=rules,
         path=path,
         imported=_date(data["imported"], "imported", path, out) if "imported" in data else None,
+        style=cast("Any", style),
     )
 
 

@@ -362,6 +362,8 @@ class DocumentSettings:
     rules: tuple[Rule, ...]
     path: str
     imported: dt.date | None = None  # adopted from git history on this date (kaitei import)
+    # "statute": a text drafted as a statute; its 新旧対照表 says 改正後/改正前, not 改定後/改定前.
+    style: Literal["policy", "statute"] = "policy"
 
     def title(self, lang: str) -> str:
         return dict(self.titles).get(lang) or dict(self.titles)[self.authoritative]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,10 @@ from kaitei.load import load_site
 from kaitei.model import Document, Site
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# PDFs take seconds a page: the suite's many builds go without them (the builds of
+# tests/site/test_pdf.py turn them on). Subprocess builds inherit this too.
+os.environ.setdefault("KAITEI_PDF", "0")
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ provision and （削る） opposite a removed one, unchanged articles reduced to
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -27,7 +28,7 @@ from markupsafe import Markup, escape
 from ..catalogue import load_catalogue
 from ..diff.changeset import ChangeSet, Pair, Side
 from ..diff.inline import InlineEdit, redline_segments, shown, side_segments
-from . import pair_kind_word, quiet_note, side_name
+from . import pair_kind_word, quiet_note, side_name, strings
 
 SideName = Literal["old", "new"]
 Layout = Literal["new-left", "old-left"]
@@ -41,7 +42,7 @@ def words(lang: str) -> dict[str, str]:
 @dataclass(frozen=True, slots=True)
 class Segment:
     text: str
-    mark: Literal["", "ins", "del"] = ""
+    mark: Literal["", "ins", "del", "arrow"] = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +59,17 @@ class Line:
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One row of the table: the same provision on both sides."""
+    """One row of the table: the same provision on both sides.
+
+    `omitted` names a unit that did not change inside a changed article ("2", "(3)", 「第三者
+    提供」): the table prints it as 「２　（略）」 and unfolds its text in place.
+    """
 
     left: tuple[Line, ...]
     right: tuple[Line, ...]
     heading: bool = False
+    omitted: str = ""
+    depth: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +101,7 @@ def _marks(text: str, edits: Sequence[InlineEdit], side: SideName) -> tuple[Segm
     return tuple(Segment(t, mark if m else "") for m, t in side_segments(text, edits, side))
 
 
-def _label(pair: Pair, side: Side, which: SideName) -> tuple[Segment, ...]:
+def _label(pair: Pair, side: Side, which: SideName, lang: str) -> tuple[Segment, ...]:
     if pair.level in ("paragraph", "item") and side.label:
         relabelled = (
             pair.old is not None
@@ -107,9 +114,9 @@ def _label(pair: Pair, side: Side, which: SideName) -> tuple[Segment, ...]:
         mark: Literal["", "ins", "del"] = ("ins" if which == "new" else "del") if changed else ""
         return (Segment(side.label, mark),)
     if pair.level == "cell" and side.label:
-        return (Segment(side.label + "："),)
+        return (Segment(side.label + words(lang)["label_sep"]),)
     if pair.level == "bullet":
-        return (Segment(side.label),)
+        return (Segment(strings(lang)["bullet"]),)
     return ()
 
 
@@ -131,7 +138,9 @@ def _own_line(
     else:
         text = _marks(side.text, shown(pair.edits), which)
     note = _note(pair, lang) if which == "new" else ""
-    return (Line(pair.level, depth, _label(pair, side, which), text, note=note),)
+    return (
+        Line(pair.level, depth, _label(pair, side, which, lang), _whole_numbers(text), note=note),
+    )
 
 
 def _note(pair: Pair, lang: str) -> str:
@@ -169,24 +178,47 @@ def _side_lines(
         yield from _side_lines(child, which, lang, depth + 1)
 
 
-def _rows(pair: Pair, lang: str, layout: Layout, depth: int, top: bool = True) -> Iterator[Row]:
+def _rows(
+    pair: Pair, lang: str, layout: Layout, depth: int, top: bool = True, omit: bool = True
+) -> Iterator[Row]:
     """One table row per paragraph, item and policy-table row, so both sides stay level.
 
     Only the top of an added or removed subtree gets （新設）/（削る） opposite it.
     """
     if _hidden_header(pair):
         return
-    if pair.level == "row":  # a row of a policy table is one line: its cells side by side
+    name = _omitted_name(pair, lang) if top and omit else ""
+    if pair.level == "row" or (name and pair.kind == "unchanged"):
+        # A row of a policy table is one line (its cells side by side); an unchanged unit
+        # is one omitted row holding all of its text.
         new = tuple(_side_lines(pair, "new", lang, depth, top))
         old = tuple(_side_lines(pair, "old", lang, depth, top))
-        yield _order(new, old, layout)
+        yield _order(new, old, layout, name if pair.kind == "unchanged" else "", depth)
         return
     new_line = _own_line(pair, "new", lang, depth, top)
     old_line = _own_line(pair, "old", lang, depth, top)
-    yield _order(new_line, old_line, layout)
+    yield _order(new_line, old_line, layout, name, depth)
     below = top and pair.old is not None and pair.new is not None
     for child in pair.children:
-        yield from _rows(child, lang, layout, depth + 1, below)
+        yield from _rows(child, lang, layout, depth + 1, below, omit)
+
+
+def _omitted_name(pair: Pair, lang: str) -> str:
+    """How the table names a unit whose own line did not change ("2", "(3)", 「…」); "" when
+    the unit's own line changed (it is printed in full)."""
+    if pair.old is None or pair.new is None or pair.level not in ("paragraph", "item", "row"):
+        return ""
+    own_same = (
+        pair.old.text == pair.new.text
+        and pair.old.label == pair.new.label
+        and not pair.edits
+        and not pair.number_changed
+    )
+    if not own_same or (pair.level == "row" and pair.kind != "unchanged"):
+        return ""
+    if pair.level == "row":
+        return words(lang)["row_name"].format(key=pair.new.label)
+    return pair.new.label or side_name(pair.new, pair.level, lang)
 
 
 def _hidden_header(pair: Pair) -> bool:
@@ -200,15 +232,62 @@ def _heading(pair: Pair, which: SideName) -> tuple[Segment, ...]:
         return ()
     if pair.kind in ("added", "removed"):
         return (Segment(side.heading, "ins" if which == "new" else "del"),)
-    return _marks(side.heading, pair.heading_edits, which)
+    return _whole_numbers(_marks(side.heading, pair.heading_edits, which))
 
 
-def _row(left: Sequence[Line], right: Sequence[Line], heading: bool = False) -> Row:
-    return Row(tuple(left), tuple(right), heading)
+_DIGITS = "0123456789０１２３４５６７８９〇一二三四五六七八九十百千"
 
 
-def _order(new: Sequence[Line], old: Sequence[Line], layout: Layout) -> Row:
-    return _row(new, old) if layout == "new-left" else _row(old, new)
+def _whole_numbers(segments: tuple[Segment, ...]) -> tuple[Segment, ...]:
+    """A changed number marked whole: 第1[0]条 → 第[10]条 (a diff of 10 → 11 keeps the "1").
+
+    Digits next to a marked run move into it, so a renumbering reads 第~~10~~→11条, never
+    第1~~0~~1条. Runs are del/ins segments that follow one another.
+    """
+    if not any(s.mark for s in segments) or not any(c in _DIGITS for s in segments for c in s.text):
+        return segments
+    out = [Segment(s.text, s.mark) for s in segments]
+    i = 0
+    while i < len(out):
+        if not out[i].mark:
+            i += 1
+            continue
+        j = i
+        while j < len(out) and out[j].mark:
+            j += 1
+        run = out[i:j]
+        touches_digit = any(s.text[:1] in _DIGITS or s.text[-1:] in _DIGITS for s in run)
+        if touches_digit:
+            before = out[i - 1].text if i > 0 and not out[i - 1].mark else ""
+            after = out[j].text if j < len(out) and not out[j].mark else ""
+            head = len(before) - len(before.rstrip(_DIGITS))
+            tail = len(after) - len(after.lstrip(_DIGITS))
+            lead, trail = before[len(before) - head :], after[:tail]
+            if head:
+                out[i - 1] = Segment(before[: len(before) - head])
+            if tail:
+                out[j] = Segment(after[tail:])
+            out[i:j] = [Segment(lead + s.text + trail, s.mark) for s in run]
+        i = j
+    return tuple(s for s in out if s.text)
+
+
+def _arrows(segments: tuple[Segment, ...]) -> tuple[Segment, ...]:
+    """A deletion followed by an insertion (a renumbering in a heading or label) with "→"
+    between them: 第~~8~~→9条."""
+    out: list[Segment] = []
+    for segment in segments:
+        if segment.mark == "ins" and out and out[-1].mark == "del":
+            out.append(Segment("→", "arrow"))
+        out.append(segment)
+    return tuple(out)
+
+
+def _order(
+    new: Sequence[Line], old: Sequence[Line], layout: Layout, omitted: str = "", depth: int = 0
+) -> Row:
+    left, right = (new, old) if layout == "new-left" else (old, new)
+    return Row(tuple(left), tuple(right), omitted=omitted, depth=depth)
 
 
 def _block(pair: Pair, lang: str, layout: Layout) -> Block:
@@ -235,7 +314,12 @@ def _block(pair: Pair, lang: str, layout: Layout) -> Block:
     heading_row = _order(head["new"], head["old"], layout)
     heading_row = Row(heading_row.left, heading_row.right, heading=True)
     both = pair.new is not None and pair.old is not None
-    body = tuple(row for child in pair.children for row in _rows(child, lang, layout, 0, both))
+    # Inside a changed article, unchanged units are omitted as （略）; an article folded
+    # whole (unchanged, or only renumbered) shows its text in full when unfolded.
+    omit = pair.kind not in ("unchanged", "renumbered")
+    body = tuple(
+        row for child in pair.children for row in _rows(child, lang, layout, 0, both, omit)
+    )
     if pair.kind == "renumbered":
         # Only the number moved: the heading is marked, the body folded as （略）.
         return Block(pair.kind, name, (heading_row,), body, w["omitted"])
@@ -282,7 +366,7 @@ def _redline_text(pair: Pair) -> tuple[Segment, ...]:
     )
 
 
-def _redline_label(pair: Pair) -> tuple[Segment, ...]:
+def _redline_label(pair: Pair, lang: str) -> tuple[Segment, ...]:
     if (
         pair.old
         and pair.new
@@ -290,12 +374,14 @@ def _redline_label(pair: Pair) -> tuple[Segment, ...]:
         and pair.level in ("paragraph", "item")
     ):
         marks = (Segment(pair.old.label, "del"), Segment(pair.new.label, "ins"))
-        return tuple(m for m in marks if m.text)
+        return _arrows(tuple(m for m in marks if m.text))
     side = pair.new or pair.old
     assert side is not None
     if pair.level == "cell" and side.label:
-        return (Segment(side.label + "："),)
+        return (Segment(side.label + words(lang)["label_sep"]),)
     mark: Literal["", "ins", "del"] = {"added": "ins", "removed": "del"}.get(pair.kind, "")  # type: ignore[assignment]
+    if pair.level == "bullet":
+        return (Segment(strings(lang)["bullet"], mark),)
     return (Segment(side.label, mark),) if side.label and pair.level != "row" else ()
 
 
@@ -305,7 +391,7 @@ def _redline_lines(pair: Pair, lang: str, depth: int) -> Iterator[Line]:
         return
     side = pair.new or pair.old
     if not (pair.level == "cell" and side is not None and not side.text and not pair.children):
-        yield Line(pair.level, depth, _redline_label(pair), _redline_text(pair), note=note)
+        yield Line(pair.level, depth, _redline_label(pair, lang), _redline_text(pair), note=note)
     for child in pair.children:
         yield from _redline_lines(child, lang, depth + 1)
 
@@ -316,10 +402,11 @@ def _redline_heading(pair: Pair) -> tuple[Segment, ...]:
     if pair.kind in ("added", "removed"):
         return (Segment(side.heading, "ins" if pair.kind == "added" else "del"),)
     assert pair.old is not None
-    return tuple(
+    segments = tuple(
         Segment(t, "" if op == "equal" else "ins" if op == "insert" else "del")
         for op, t in redline_segments(pair.old.heading, pair.heading_edits)
     )
+    return _arrows(_whole_numbers(segments))
 
 
 def redline_block(pair: Pair, lang: str) -> RedlineBlock:
@@ -362,6 +449,8 @@ def segments_html(segments: Sequence[Segment], lang: str) -> str:
             out.append(f"{ins_open}{escape(s.text)}{ins_close}")
         elif s.mark == "del":
             out.append(f"{del_open}{escape(s.text)}{del_close}")
+        elif s.mark == "arrow":
+            out.append(f'<span class="kt-arrow" aria-hidden="true">{escape(s.text)}</span>')
         else:
             out.append(escape(s.text))
     return "".join(out)
@@ -384,15 +473,64 @@ def lines_html(lines: Sequence[Line], lang: str) -> str:
     return "".join(out)
 
 
-def rows_html(rows: Sequence[Row], lang: str) -> Markup:
-    """Table rows, one <tr> a line."""
-    return Markup(
-        "".join(
-            ('<tr class="kt-heading-row">' if row.heading else "<tr>")
-            + f"<td>{lines_html(row.left, lang)}</td><td>{lines_html(row.right, lang)}</td></tr>\n"
-            for row in rows
-        )
+def _cells(row: Row, lang: str, layout: Layout) -> str:
+    sides = ("new", "old") if layout == "new-left" else ("old", "new")
+    w = words(lang)
+    return "".join(
+        f'<td class="kt-{side}" data-side="{escape(w[side])}">{lines_html(lines, lang)}</td>'
+        for side, lines in zip(sides, (row.left, row.right), strict=True)
     )
+
+
+def _omitted_label(run: Sequence[Row], lang: str) -> str:
+    """「２　（略）」, 「２・３　（略）」, 「(2)～(5)　（略）」: the shallowest units of a run."""
+    w = words(lang)
+    top = min(r.depth for r in run)
+    names = [r.omitted for r in run if r.depth == top]
+    if len(names) == 1:
+        joined = names[0]
+    elif len(names) == 2:
+        joined = w["and"].format(first=names[0], last=names[1])
+    else:
+        joined = w["through"].format(first=names[0], last=names[-1])
+    if lang == "ja":
+        joined = joined.translate(_FULL_WIDTH)
+    return w["omitted_unit"].format(names=joined)
+
+
+# 「２　（略）」: numbers and brackets of generated Japanese text in full width.
+_FULL_WIDTH = str.maketrans("0123456789()", "０１２３４５６７８９（）")
+
+
+def _omitted_html(run: Sequence[Row], lang: str, layout: Layout) -> str:
+    # One row for the run, both columns saying （略）; the text unfolds in place (no script).
+    label = escape(_omitted_label(run, lang))
+    depth = min(min(r.depth for r in run), 6)
+    inner = "".join(f"<tr>{_cells(r, lang, layout)}</tr>\n" for r in run)
+    return (
+        f'<tr class="kt-omitted"><td colspan="2"><details><summary>'
+        f'<span class="kt-om kt-depth-{depth}">{label}</span>'
+        f'<span class="kt-om kt-depth-{depth}" aria-hidden="true">{label}</span></summary>\n'
+        f'<table class="kt-taisho kt-inner"><tbody>\n{inner}</tbody></table>'
+        f"</details></td></tr>\n"
+    )
+
+
+def rows_html(rows: Sequence[Row], lang: str, layout: Layout = "new-left") -> Markup:
+    """Table rows, one <tr> a line; runs of unchanged units as one （略） row."""
+    out: list[str] = []
+    run: list[Row] = []
+    for row in (*rows, None):
+        if row is not None and row.omitted:
+            run.append(row)
+            continue
+        if run:
+            out.append(_omitted_html(run, lang, layout))
+            run = []
+        if row is not None:
+            opening = '<tr class="kt-heading-row">' if row.heading else "<tr>"
+            out.append(f"{opening}{_cells(row, lang, layout)}</tr>\n")
+    return Markup("".join(out))
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,6 +542,7 @@ class BlockHTML:
     rows: Markup
     folded: Markup | None = None  # rows behind （略）
     folded_label: str = ""
+    id: str = ""  # the provision's id (the summary's index links to it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,6 +554,7 @@ class RedlineBlockHTML:
     folded: bool
     folded_label: str
     note: str
+    id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -434,15 +574,17 @@ class FragmentCache:
 
 def _block_html(pair: Pair, lang: str, layout: Layout) -> BlockHTML:
     b = _block(pair, lang, layout)
-    folded = rows_html(b.folded, lang) if b.folded else None
-    return BlockHTML(b.kind, b.name, rows_html(b.rows, lang), folded, b.folded_label)
+    folded = rows_html(b.folded, lang, layout) if b.folded else None
+    return BlockHTML(
+        b.kind, b.name, rows_html(b.rows, lang, layout), folded, b.folded_label, pair.id
+    )
 
 
 def _redline_block_html(pair: Pair, lang: str) -> RedlineBlockHTML:
     b = redline_block(pair, lang)
     heading = Markup(segments_html(b.heading, lang)) if b.heading else None
     lines = Markup(lines_html(b.lines, lang))
-    return RedlineBlockHTML(heading, lines, b.folded, b.folded_label, b.note)
+    return RedlineBlockHTML(heading, lines, b.folded, b.folded_label, b.note, pair.id)
 
 
 def _fragments(
@@ -478,23 +620,32 @@ def _env() -> Environment:
     return env
 
 
-def _headers(changes: ChangeSet, layout: Layout) -> tuple[str, str]:
+def version_date(version_id: str, lang: str) -> str:
+    """A version id (its effective date) as the page's language writes a date."""
+    try:
+        return load_catalogue(lang).date(dt.date.fromisoformat(version_id))
+    except ValueError:
+        return version_id
+
+
+def _headers(changes: ChangeSet, layout: Layout, statute: bool = False) -> tuple[str, str]:
+    """改定後 / 改定前 (改正後 / 改正前 for a statute-style text), with the effective dates."""
     w = words(changes.lang)
-    new = (
-        f"{w['new']}（{changes.new_version}）"
-        if changes.lang == "ja"
-        else (f"{w['new']} ({changes.new_version})")
+    suffix = "_statute" if statute else ""
+    new = w["header"].format(
+        side=w["new" + suffix], date=version_date(changes.new_version, changes.lang)
     )
-    old = (
-        f"{w['old']}（{changes.old_version}）"
-        if changes.lang == "ja"
-        else (f"{w['old']} ({changes.old_version})")
+    old = w["header"].format(
+        side=w["old" + suffix], date=version_date(changes.old_version, changes.lang)
     )
     return (new, old) if layout == "new-left" else (old, new)
 
 
 def table_context(
-    changes: ChangeSet, layout: Layout = "new-left", blocks: Sequence[BlockHTML] | None = None
+    changes: ChangeSet,
+    layout: Layout = "new-left",
+    blocks: Sequence[BlockHTML] | None = None,
+    statute: bool = False,
 ) -> dict[str, Any]:
     """What partials/diff_table.html needs (names prefixed: the page includes both partials)."""
     if blocks is None:
@@ -503,8 +654,11 @@ def table_context(
     return {
         "diff_lang": changes.lang,
         "diff_words": w,
-        "diff_caption": w["caption"].format(old=changes.old_version, new=changes.new_version),
-        "diff_headers": _headers(changes, layout),
+        "diff_caption": w["caption"].format(
+            old=version_date(changes.old_version, changes.lang),
+            new=version_date(changes.new_version, changes.lang),
+        ),
+        "diff_headers": _headers(changes, layout, statute),
         "diff_layout": layout,
         "diff_table_blocks": table_blocks(changes, blocks),
     }
@@ -520,20 +674,23 @@ def redline_context(
     return {
         "diff_lang": changes.lang,
         "diff_words": w,
-        "redline_intro": w["redline"].format(old=changes.old_version, new=changes.new_version),
+        "redline_intro": w["redline"].format(
+            old=version_date(changes.old_version, changes.lang),
+            new=version_date(changes.new_version, changes.lang),
+        ),
         "diff_redline_blocks": list(blocks),
     }
 
 
 def diff_context(
-    changes: ChangeSet, layout: Layout, cache: FragmentCache | None = None
+    changes: ChangeSet, layout: Layout, cache: FragmentCache | None = None, statute: bool = False
 ) -> dict[str, Any]:
     """What both partials need, each top-level pair written once per `cache`."""
     if cache is None:
-        return {**table_context(changes, layout), **redline_context(changes)}
+        return {**table_context(changes, layout, None, statute), **redline_context(changes)}
     fragments = [_fragments(pair, changes.lang, layout, cache) for pair in changes.pairs]
     return {
-        **table_context(changes, layout, [table for table, _ in fragments]),
+        **table_context(changes, layout, [table for table, _ in fragments], statute),
         **redline_context(changes, [redline for _, redline in fragments]),
     }
 

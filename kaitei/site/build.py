@@ -14,7 +14,7 @@ import os
 import pickle
 import pkgutil
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -27,10 +27,11 @@ from ..clock import parse_date
 from ..diagnostics import Collector, Diagnostic, KaiteiError
 from ..load import content_dir, load_settings
 from ..model import Site
-from . import urls
+from . import pdf, urls
 from .output import FINISHERS, GENERATORS, BuildContext, OutputFile, Portion
 from .render import Renderer
 from .siteurl import site_url_problems
+from .theme import load_site_theme
 from .write import write_site
 
 __all__ = ["build", "collect", "write_site"]  # write_site lives in .write since the lock
@@ -64,6 +65,8 @@ class SiteConfig:
     site_dir: Path
     base_url: str
     as_of: str | None = None  # the kaitei plugin's `as_of` option
+    # `extra: {kaitei: …}`: theme keys given in mkdocs.yml (see kaitei.site.theme)
+    theme_keys: Mapping[str, Any] = field(default_factory=dict)
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -93,8 +96,14 @@ def read_config(root: Path) -> SiteConfig:
     base_url = str(data.get("site_url") or "")
     options = _plugin_options(data.get("plugins"))
     as_of = str(options["as_of"]) if options.get("as_of") else None
+    extra = data.get("extra")
+    keys = extra.get("kaitei") if isinstance(extra, dict) else None
     return SiteConfig(
-        root, site_dir if site_dir.is_absolute() else root / site_dir, base_url, as_of
+        root,
+        site_dir if site_dir.is_absolute() else root / site_dir,
+        base_url,
+        as_of,
+        keys if isinstance(keys, dict) else {},
     )
 
 
@@ -196,8 +205,13 @@ def _collect(
         "notices": "kaitei.site.notices" in modules,  # the layout links to them
         "csp": not preview,
     }
-    renderer = Renderer(base_url, as_of, features)
+    site_theme = load_site_theme(root, read_config(root).theme_keys)
+    renderer = Renderer(base_url, as_of, features, site_theme)
     ctx = BuildContext(site, as_of, str(root), base_url, renderer)
+    # PDFs take seconds each: not under `serve`, and only with the engine installed.
+    ctx.cache[pdf.ENABLED_KEY] = (
+        not preview and "kaitei.site.pdf" in modules and pdf.enabled(site_theme)
+    )
     names = [name for name in sorted(GENERATORS) if GENERATORS[name].__module__ in modules]
     aside = [name for name in names if name in OFFLOADED] if _offload(site, preview) else []
     worker = _Worker(aside, replace(ctx, portion=CHILD_PORTION)) if aside else None

@@ -11,12 +11,15 @@ units and Sides) in `ctx.cache["diff_cache"]`; the HTML of each top-level pair i
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ..catalogue import load_catalogue
+from ..classify import declared_level
 from ..diff.changeset import ChangeSet, DiffCache
 from ..diff.changeset import changesets as changeset_all
+from ..diffout import pair_kind_word, pair_name, strings
 from ..diffout.html import FragmentCache, diff_context
-from ..model import Document
+from ..model import Document, Version
 from . import urls
 from .output import BuildContext, OutputFile, generator
 from .pages import diff_pairs, unavailable_page
@@ -87,7 +90,8 @@ def diff_page(ctx: BuildContext, document: Document, old: str, new: str, lang: s
     )
     changes = cached_changeset(ctx, document, old, new, lang)
     t = load_catalogue(lang)
-    context = diff_context(changes, document.settings.diff_layout, fragments(ctx))
+    statute = document.settings.style == "statute"
+    context = diff_context(changes, document.settings.diff_layout, fragments(ctx), statute)
     content = ctx.renderer.page(
         "diff.html",
         url,
@@ -99,9 +103,63 @@ def diff_page(ctx: BuildContext, document: Document, old: str, new: str, lang: s
         old=old_v,
         new=new_v,
         changeset=changes,
+        summary=diff_summary(ctx, document, old_v, new_v, changes),
+        pdf_url=urls.diff_pdf(lang, document.id, old, new)
+        if ctx.cache.get("pdf_enabled")
+        else None,
         **context,
     )
     return OutputFile(url, content, lang, alternates)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    """A changed provision in the summary's index: its name, how it changed, where it is."""
+
+    name: str
+    kind: str
+    kind_word: str
+    anchor: str  # the id of its block in the table
+
+
+@dataclass(frozen=True, slots=True)
+class DiffSummary:
+    """The top of a diff page: counts, the change level, the notice, the changed provisions."""
+
+    counts: tuple[tuple[str, str, int], ...]  # (kind, word, number of articles)
+    level: str | None  # enacted / editorial / notice / consent, when `new` follows `old`
+    notice_url: str | None
+    index: tuple[IndexEntry, ...]
+
+
+def diff_summary(
+    ctx: BuildContext, document: Document, old: Version, new: Version, changes: ChangeSet
+) -> DiffSummary:
+    lang = changes.lang
+    counts = changes.counts()
+    # The usual kinds first; kinds the aligner adds later (split, merged …) after them.
+    order = ("changed", "added", "removed", "moved", "renumbered")
+    labels = strings(lang)
+    shown = tuple((k, labels.get(k, k), counts[k]) for k in order if counts.get(k))
+    shown += tuple(
+        (k, labels.get(k, k), n)
+        for k, n in sorted(counts.items())
+        if n and k not in order and k != "unchanged"
+    )
+    consecutive = document.previous(new) is old
+    level = declared_level(document, new) if consecutive else None
+    notices_on = bool(ctx.renderer.features.get("notices"))
+    notice_url = (
+        urls.notice(lang, document.id, new.id)
+        if consecutive and notices_on and level in ("notice", "consent")
+        else None
+    )
+    index = tuple(
+        IndexEntry(pair_name(p, lang), p.kind, pair_kind_word(p, lang), f"t-{p.id}")
+        for p in changes.pairs
+        if p.kind != "unchanged"
+    )
+    return DiffSummary(shown, level, notice_url, index)
 
 
 @generator("diff")

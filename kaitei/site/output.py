@@ -10,11 +10,12 @@ the only "now".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from ..model import Site
+from .theme import SiteTheme
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,9 @@ class OutputFile:
 
 class Renderer(Protocol):
     """Renders a theme template inside the site layout (implemented by kaitei.site.render)."""
+
+    features: Mapping[str, bool]  # optional parts of the site that are built (notices, …)
+    site_theme: SiteTheme  # the site repository's theme/ settings
 
     def page(self, template: str, url: str, lang: str, **context: Any) -> bytes: ...
 

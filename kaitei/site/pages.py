@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..catalogue import load_catalogue
@@ -20,7 +21,16 @@ from .anchors import anchor_names
 from .languages import site_languages
 from .notices import banner
 from .output import BuildContext, OutputFile, generator
-from .render import FAVICON, SCRIPT, STYLESHEET, LanguageLink, theme_dir
+from .render import (
+    FAVICON,
+    SCRIPT,
+    STYLESHEET,
+    LanguageLink,
+    logo_url,
+    theme_dirs,
+    theme_file,
+)
+from .theme import SiteTheme
 
 Alternates = tuple[tuple[str, str], ...]
 UrlOf = Callable[[str], str]  # a language → the same page's URL in that language
@@ -55,6 +65,7 @@ class Upcoming:
     effective: dt.date
     url: str
     diff_url: str | None
+    version: str = ""  # its id (the notice banner about it merges with this one)
 
 
 def _upcoming(ctx: BuildContext, document: Document, lang: str) -> Upcoming | None:
@@ -64,7 +75,7 @@ def _upcoming(ctx: BuildContext, document: Document, lang: str) -> Upcoming | No
     nxt = later[0]
     current = document.in_force(ctx.as_of)
     diff_url = urls.diff(lang, document.id, current.id, nxt.id) if current else None
-    return Upcoming(nxt.effective, urls.version(lang, document.id, nxt.id), diff_url)
+    return Upcoming(nxt.effective, urls.version(lang, document.id, nxt.id), diff_url, nxt.id)
 
 
 def _alternates(document: Document, version: Version | None, url_of: UrlOf) -> Alternates:
@@ -103,6 +114,59 @@ def _doc_links(
         links.append(("bilingual", urls.bilingual(lang, document.id, version.id)))
     links.append(("history", urls.history(lang, document.id)))
     return links
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """What a version changed, for the line under its title."""
+
+    first: bool  # the first version (制定)
+    summary: str
+    lang: str  # the summary's language (the authoritative one when untranslated)
+    previous: dt.date | None
+    diff_url: str | None
+
+
+def _revision(document: Document, version: Version, lang: str) -> Revision:
+    previous = document.previous(version)
+    own = version.text(lang)
+    master = version.text(document.settings.authoritative)
+    source = own if own is not None and own.meta.summary else master
+    summary = source.meta.summary if source is not None else ""
+    return Revision(
+        first=previous is None,
+        summary=summary,
+        lang=source.lang if source is not None else lang,
+        previous=previous.effective if previous else None,
+        diff_url=urls.diff(lang, document.id, previous.id, version.id) if previous else None,
+    )
+
+
+def valid_until(document: Document, version: Version) -> dt.date | None:
+    """The last day a version was in force: the day before the next one took effect."""
+    index = document.versions.index(version)
+    if index + 1 >= len(document.versions):
+        return None
+    return document.versions[index + 1].effective - dt.timedelta(days=1)
+
+
+def toc_entries(text: LanguageText) -> tuple[tuple[str, str], ...]:
+    """(id, heading) of every article: the 目次."""
+    return tuple((a.id, a.heading) for a in text.articles)
+
+
+def _change_level(document: Document, version: Version) -> str | None:
+    master = version.text(document.settings.authoritative)
+    if document.previous(version) is None:
+        return "first"
+    return master.meta.change if master is not None else None
+
+
+def pdf_url(ctx: BuildContext, document: Document, version: Version, lang: str) -> str | None:
+    """The version's PDF, when this build makes PDFs (see kaitei.site.pdf)."""
+    if not ctx.cache.get("pdf_enabled"):
+        return None
+    return urls.version_pdf(lang, document.id, version.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +256,11 @@ def version_page(
         meta=master.meta,
         names=anchor_names(text, load_catalogue(lang)),
         record=version_record(ctx, document, version, text),
+        toc=toc_entries(text),
+        valid_until=valid_until(document, version),
+        revision=_revision(document, version, lang),
+        change_level=_change_level(document, version),
+        pdf_url=pdf_url(ctx, document, version, lang),
         status=status,
         current=document.in_force(ctx.as_of),
         upcoming=_upcoming(ctx, document, lang) if status == "current" else None,
@@ -273,6 +342,10 @@ def bilingual_page(
         meta=left.meta,
         columns=columns,
         rows=align_articles(left, right),
+        toc=toc_entries(version.text(lang) or left),
+        valid_until=valid_until(document, version),
+        revision=_revision(document, version, lang),
+        pdf_url=None,
         status=status,
         current=document.in_force(ctx.as_of),
         upcoming=_upcoming(ctx, document, lang) if status == "current" else None,
@@ -462,13 +535,27 @@ def pages(ctx: BuildContext) -> Iterator[OutputFile]:
         yield from document_pages(ctx, document)
 
 
+def stylesheet(site_theme: SiteTheme) -> str:
+    """The one stylesheet: theme/css/*.css, site.css first, the site's theme/ replacing a
+    built-in file of the same name and adding its own, its colours last."""
+    sheets: dict[str, Path] = {}
+    for folder in reversed(theme_dirs(site_theme)):
+        for path in sorted((folder / "css").glob("*.css")):
+            sheets[path.name] = path  # the site's file replaces the built-in one
+    order = sorted(sheets, key=lambda name: (name != "site.css", name))
+    css = "\n".join(f"/* {n} */\n" + sheets[n].read_text(encoding="utf-8") for n in order)
+    return css + site_theme.css()
+
+
 @generator("assets")
 def assets(ctx: BuildContext) -> Iterator[OutputFile]:
-    """One stylesheet (theme/css/*.css, site.css first) and the one small script."""
-    css_dir = theme_dir() / "css"
-    sheets = sorted(css_dir.glob("*.css"), key=lambda p: (p.name != "site.css", p.name))
-    css = "\n".join(f"/* {p.name} */\n" + p.read_text(encoding="utf-8") for p in sheets)
-    yield OutputFile(STYLESHEET, css.encode("utf-8"), in_sitemap=False)
-    script = (theme_dir() / "js" / "site.js").read_bytes()
+    """The stylesheet, the one small script, the favicon and the site's logo."""
+    site_theme = ctx.renderer.site_theme
+    yield OutputFile(STYLESHEET, stylesheet(site_theme).encode("utf-8"), in_sitemap=False)
+    script = theme_file(site_theme, "js/site.js").read_bytes()
     yield OutputFile(SCRIPT, script, in_sitemap=False)
-    yield OutputFile(FAVICON, (theme_dir() / "favicon.svg").read_bytes(), in_sitemap=False)
+    favicon = theme_file(site_theme, "favicon.svg").read_bytes()
+    yield OutputFile(FAVICON, favicon, in_sitemap=False)
+    logo = site_theme.logo_file()
+    if logo is not None:
+        yield OutputFile(logo_url(site_theme), logo.read_bytes(), in_sitemap=False)

@@ -8,7 +8,7 @@ escaped unless it comes from our own Markdown renderer, which refuses raw HTML.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from importlib import resources
 from pathlib import Path
@@ -21,14 +21,32 @@ from markupsafe import Markup
 
 from ..catalogue import Catalogue, load_catalogue
 from ..markdown import html_as_markdown, is_cjk, make_markdown
-from ..model import Article, Break, BulletList, CrossRef, Row, Table, Text
+from ..model import Article, Break, BulletList, CrossRef, Item, Row, Table, Text
 from . import urls
+from .theme import SiteTheme
 
 _PACKAGE = resources.files("kaitei")
 
 
 def theme_dir() -> Path:
+    """kaitei's built-in theme."""
     return Path(str(_PACKAGE.joinpath("theme")))
+
+
+def theme_dirs(site_theme: SiteTheme) -> list[Path]:
+    """Where theme files are looked up, the site's own theme/ first."""
+    own = site_theme.overrides
+    return [own, theme_dir()] if own is not None and own.is_dir() else [theme_dir()]
+
+
+def theme_file(site_theme: SiteTheme, name: str) -> Path:
+    """A theme file by its path, the site's override if it has one."""
+    return next(p / name for p in theme_dirs(site_theme) if (p / name).is_file())
+
+
+def logo_url(site_theme: SiteTheme) -> str:
+    """The logo's URL in the built site, or "" when the site has none."""
+    return f"assets/logo{Path(site_theme.logo).suffix.lower()}" if site_theme.logo else ""
 
 
 # --- inline Markdown ----------------------------------------------------------------------
@@ -188,6 +206,28 @@ def row_spans(table: Table) -> list[tuple[Row, int]]:
     return spans
 
 
+def article_units(article: Article) -> Iterator[tuple[str, Any]]:
+    """(kind, unit) of an article in reading order: heading, each paragraph, each item."""
+    yield "heading", article
+
+    def items(list_: Sequence[Item]) -> Iterator[tuple[str, Any]]:
+        for item in list_:
+            yield "item", item
+            yield from items(item.children)
+
+    for para in article.paragraphs:
+        yield "para", para
+        yield from items(para.items)
+
+
+def _prefixed(html: str, prefix: str) -> str:
+    # Safe: content text cannot produce these attribute openings (quotes in text are escaped),
+    # only our templates and our cross-reference links do.
+    if not prefix:
+        return html
+    return html.replace(' id="', f' id="{prefix}').replace(' href="#', f' href="#{prefix}')
+
+
 # --- pages --------------------------------------------------------------------------------
 
 
@@ -215,12 +255,14 @@ class Renderer:
         base_url: str = "",
         as_of: dt.date | None = None,
         features: Mapping[str, bool] | None = None,
-        theme: Path | None = None,
+        site_theme: SiteTheme | None = None,
     ) -> None:
         self.base_url = base_url if not base_url or base_url.endswith("/") else base_url + "/"
         self.inline = InlineRenderer()
+        self.site_theme = site_theme or SiteTheme()
         self.env = Environment(
-            loader=FileSystemLoader(str(theme or theme_dir())),
+            # The site's theme/ first: a file there replaces the built-in one of the same path.
+            loader=FileSystemLoader([str(p) for p in theme_dirs(self.site_theme)]),
             undefined=StrictUndefined,
             autoescape=select_autoescape(["html", "xml"], default_for_string=True),
             trim_blocks=True,
@@ -231,8 +273,11 @@ class Renderer:
         self.env.globals["STYLESHEET"] = STYLESHEET
         self.env.globals["SCRIPT"] = SCRIPT
         self.env.globals["FAVICON"] = FAVICON
+        self.env.globals["LOGO"] = logo_url(self.site_theme)
+        self.env.globals["brand"] = self.site_theme
         # Optional parts of the site (e.g. notices) that the layout links to when present.
-        self.env.globals["features"] = dict(features or {})
+        self.features: Mapping[str, bool] = dict(features or {})
+        self.env.globals["features"] = self.features
         self.env.globals["as_of"] = as_of or dt.date(1970, 1, 1)
         self.env.tests["text_block"] = lambda block: isinstance(block, Text)
         self.env.tests["table_block"] = lambda block: isinstance(block, Table)
@@ -240,8 +285,10 @@ class Renderer:
         self.env.globals["list_tree"] = BulletList.tree
         self.env.globals["row_spans"] = row_spans
         self.env.globals["article_html"] = self.article
+        self.env.globals["unit_rows"] = self.unit_rows
         self._policy_modules: dict[str, Any] = {}
         self._articles: dict[tuple[Hashable, str], str] = {}
+        self._units: dict[tuple[Hashable, str, str], list[tuple[str, str]]] = {}
         self._fingerprints: dict[int, tuple[Any, Hashable]] = {}
 
     def catalogue(self, lang: str) -> Catalogue:
@@ -262,19 +309,57 @@ class Renderer:
         key = (self.fingerprint(article), lang)
         html = self._articles.get(key)
         if html is None:
-            module: Any = self._policy_modules.get(lang)
-            if module is None:
-                t = self.catalogue(lang)
-                module = self.env.get_template("partials/policy.html").make_module(
-                    {"t": t, "date": t.date, "lang": lang}
-                )
-                self._policy_modules[lang] = module
+            module = self._policy_module(lang)
             html = self._articles[key] = str(module.article(article, names, ""))
-        if prefix:
-            # Safe: content text cannot produce these attribute openings (quotes in text are
-            # escaped), only our templates and our cross-reference links do.
-            html = html.replace(' id="', f' id="{prefix}').replace(' href="#', f' href="#{prefix}')
-        return Markup(html)
+        return Markup(_prefixed(html, prefix))
+
+    def units(
+        self, article: Article, names: Mapping[str, str], prefix: str, lang: str
+    ) -> list[tuple[str, Markup]]:
+        """The article unit by unit (heading, paragraphs, items at every depth) as (id, HTML):
+        the rows of the bilingual view. Rendered once per content and language, like
+        `article`."""
+        key = (self.fingerprint(article), lang, "units")
+        found = self._units.get(key)
+        if found is None:
+            module = self._policy_module(lang)
+            found = self._units[key] = [
+                (unit.id, str(module.unit(kind, unit, names, "")))
+                for kind, unit in article_units(article)
+            ]
+        return [(uid, Markup(_prefixed(html, prefix))) for uid, html in found]
+
+    def unit_rows(
+        self,
+        a: Article | None,
+        b: Article | None,
+        left: Mapping[str, Any],
+        right: Mapping[str, Any],
+    ) -> list[tuple[Markup | None, Markup | None]]:
+        """The bilingual rows of an article pair: each unit beside its counterpart (same id);
+        a unit one side lacks stands alone, the other side's order first."""
+
+        def of(article: Article | None, col: Mapping[str, Any]) -> list[tuple[str, Markup]]:
+            if article is None:
+                return []
+            return self.units(article, col["names"], col["prefix"], col["text"].lang)
+
+        ours, theirs = of(a, left), of(b, right)
+        by_id = dict(theirs)
+        rows: list[tuple[Markup | None, Markup | None]] = [(h, by_id.get(u)) for u, h in ours]
+        seen = {u for u, _ in ours}
+        rows += [(None, h) for u, h in theirs if u not in seen]
+        return rows
+
+    def _policy_module(self, lang: str) -> Any:
+        module: Any = self._policy_modules.get(lang)
+        if module is None:
+            t = self.catalogue(lang)
+            module = self.env.get_template("partials/policy.html").make_module(
+                {"t": t, "date": t.date, "lang": lang}
+            )
+            self._policy_modules[lang] = module
+        return module
 
     def abs_url(self, url: str, from_url: str) -> str:
         """An absolute URL when the site URL is known (hreflang, sitemap), else a relative one."""

@@ -25,6 +25,14 @@ def version(lang: str, doc: str, version_id: str) -> str:
     return f"{lang}/{doc}/{version_id}/"
 
 
+def version_pdf(lang: str, doc: str, version_id: str) -> str:
+    return f"{lang}/{doc}/{version_id}/{doc}-{version_id}-{lang}.pdf"
+
+
+def diff_pdf(lang: str, doc: str, old: str, new: str) -> str:
+    return f"{lang}/{doc}/diff/{old}/{new}/{doc}-{old}-{new}-{lang}.pdf"
+
+
 def bilingual(lang: str, doc: str, version_id: str) -> str:
     return f"{lang}/{doc}/{version_id}/bilingual/"
 

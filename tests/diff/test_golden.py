@@ -15,7 +15,7 @@ import pytest
 from lxml import html as lxml_html
 
 from kaitei.diff.changeset import ChangeSet, changeset
-from kaitei.diffout.html import render_redline, render_table
+from kaitei.diffout.html import render_redline, render_table, version_date
 from kaitei.diffout.json import render_json, schema
 from kaitei.diffout.markdown import render_markdown
 from kaitei.diffout.text import render_text
@@ -82,13 +82,49 @@ def test_unchanged_articles_fold_into_details(sample_changes: ChangeSet) -> None
     tree = lxml_html.fragment_fromstring(render_table(sample_changes))
     summaries = [s.text_content() for s in tree.xpath("//details/summary")]
     omitted = "（略）" if sample_changes.lang == "ja" else "(omitted)"
-    assert summaries and all(s.startswith(omitted) for s in summaries)
+    assert summaries and all(omitted in s for s in summaries)
+    runs = [s.text_content() for s in tree.xpath("//tr[@class='kt-folded']//summary")]
+    assert runs and all(s.startswith(omitted) for s in runs)
     # 第5条 and 第7条 did not change: folded, yet their text is in the page.
     folded = " ".join(d.text_content() for d in tree.xpath("//details"))
     assert ("個人情報の取扱いの委託" if sample_changes.lang == "ja" else "Entrustment") in folded
 
 
+def test_unchanged_units_inside_changed_articles_read_ryaku(sample_changes: ChangeSet) -> None:
+    """Japanese practice: 「１・２　（略）」 for the unchanged paragraphs of 第1条, only the
+    changed 第3項 in full; the omitted text unfolds in place."""
+    tree = lxml_html.fragment_fromstring(render_table(sample_changes))
+    art1 = tree.xpath("//tbody[@id='t-art-1']")
+    assert art1, "第1条 changed: its block has an id for the summary's index"
+    rows = art1[0].xpath("./tr[contains(@class, 'kt-omitted')]")
+    assert len(rows) == 1
+    label = rows[0].xpath(".//summary/span")[0].text_content()
+    expected = "１・２　（略）" if sample_changes.lang == "ja" else "1 and 2 (omitted)"
+    assert label == expected
+    folded = rows[0].xpath(".//details")[0].text_content()
+    # The omitted paragraphs' text is there, folded: 第1条第2項 mentions 本ポリシー.
+    assert ("本ポリシー" if sample_changes.lang == "ja" else "this Policy") in folded
+    # Only the changed paragraph 3 is printed in full outside the fold.
+    shown = [r for r in art1[0].xpath("./tr") if "kt-omitted" not in (r.get("class") or "")]
+    assert len(shown) == 2  # the heading row and paragraph 3
+
+
 def test_layout_puts_the_new_text_on_the_chosen_side(sample_changes: ChangeSet) -> None:
     for layout, first in (("new-left", NEW), ("old-left", OLD)):
         tree = lxml_html.fragment_fromstring(render_table(sample_changes, layout))  # type: ignore[arg-type]
-        assert first in tree.xpath("//thead/tr/th")[0].text_content()
+        assert (
+            version_date(first, sample_changes.lang)
+            in tree.xpath("//thead/tr/th")[0].text_content()
+        )
+
+
+def test_redline_shows_a_renumbering_with_an_arrow(sample_changes: ChangeSet) -> None:
+    """第~~8~~→9条, never 第89条; 第~~10~~→11条, never 第1~~0~~1条."""
+    tree = lxml_html.fragment_fromstring(render_redline(sample_changes))
+    headings = {h.get("id"): h for h in tree.xpath("//section[@id]")}
+    art11 = headings["r-art-11"].xpath(".//h3")[0]
+    for hidden in art11.xpath(".//span[@class='kt-vh']"):
+        hidden.drop_tree()  # what a screen reader hears, not what a reader sees
+    assert [d.text_content() for d in art11.xpath(".//del")] == ["10"]
+    assert [i.text_content() for i in art11.xpath(".//ins")] == ["11"]
+    assert art11.text_content().startswith(("第10→11条", "Article 10→11")), art11.text_content()
