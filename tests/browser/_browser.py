@@ -104,10 +104,17 @@ class Reader:
     def check_csp(self) -> None:
         # Each document keeps its own record (a navigation starts a new one; Chromium also logs
         # every violation as a console error, which the console watcher keeps across pages).
-        self.page.wait_for_load_state("load")
-        for violation in self.page.evaluate("window.__kaiteiCsp || []"):
+        for attempt in range(3):
+            self.page.wait_for_load_state("load")
+            try:
+                violations = self.page.evaluate("window.__kaiteiCsp || []")
+                self.page.evaluate("window.__kaiteiCsp = []")
+                break
+            except Exception as error:  # a navigation replaced the document meanwhile
+                if "context was destroyed" not in str(error) or attempt == 2:
+                    raise
+        for violation in violations:
             self.problems.append(f"CSP violation on {self.page.url}: {violation}")
-        self.page.evaluate("window.__kaiteiCsp = []")
 
     def assert_clean(self) -> None:
         """Fail the test (not only its teardown) on what the page did wrong so far."""

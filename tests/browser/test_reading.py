@@ -114,7 +114,7 @@ def test_upcoming_version_has_a_banner_but_is_not_current(
     expect(page.locator("#art-12")).to_be_visible()
     expect(page.locator("#art-13")).to_have_count(0)
     # One banner: the notice's link, the revised text's and the diff's; follow the text's.
-    link = banner.locator('a[href$="privacy/2020-10-01/"]').first
+    link = banner.locator('a[href$="/privacy/2020-10-01/"]:not([href*="/notices/"])').first
     with page.expect_navigation():
         link.click()
     assert _path_and_fragment(page.url)[0] == f"/{lang}/privacy/2020-10-01/"
