@@ -468,7 +468,8 @@ def lines_html(lines: Sequence[Line], lang: str) -> str:
                 out.append(f'<span class="kt-label">{segments_html(line.label, lang)}</span> ')
             out.append(f'<span class="kt-text">{segments_html(line.text, lang)}</span>')
             if line.note:
-                out.append(f' <span class="kt-note">※ {escape(line.note)}</span>')
+                mark = escape(words(lang)["note_mark"])
+                out.append(f' <span class="kt-note">{mark} {escape(line.note)}</span>')
         out.append("</div>\n")
     return "".join(out)
 
