@@ -433,25 +433,30 @@ def parse_document_settings(
         )
         return None
     languages = [authoritative] + [lang for lang in languages if lang != authoritative]
-    layout = str(data["diff_layout"].value) if "diff_layout" in data else "new-left"
-    if layout not in ("new-left", "old-left"):
+
+    def _choice(key: str, choices: tuple[str, ...], hint: str) -> str:
+        value = str(data[key].value) if key in data else choices[0]
+        if value in choices:
+            return value
         out.add(
-            (path, data["diff_layout"].line, data["diff_layout"].column),
-            f"unknown diff_layout {shown(layout)}",
-            "use new-left (the Japanese custom: 新 on the left) or old-left",
+            (path, data[key].line, data[key].column),
+            f"unknown {key} {shown(value)}",
+            hint,
             code="document-bad-value",
         )
-        layout = "new-left"
+        return choices[0]
+
+    layout = _choice(
+        "diff_layout",
+        ("new-left", "old-left"),
+        "use new-left (the Japanese custom: 新 on the left) or old-left",
+    )
     rules = _rules(data.get("rules"), path, out)
-    style = str(data["style"].value) if "style" in data else "policy"
-    if style not in ("policy", "statute"):
-        out.add(
-            (path, data["style"].line, data["style"].column),
-            f"unknown style {style!r}",
-            "use policy (改定後/改定前 in the 新旧対照表) or statute (改正後/改正前)",
-            code="document-bad-value",
-        )
-        style = "policy"
+    style = _choice(
+        "style",
+        ("policy", "statute"),
+        "use policy (改定後/改定前 in the 新旧対照表) or statute (改正後/改正前)",
+    )
 
     def _int(key: str, default: int) -> int:
         if key not in data:

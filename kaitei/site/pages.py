@@ -150,9 +150,9 @@ def valid_until(document: Document, version: Version) -> dt.date | None:
     return document.versions[index + 1].effective - dt.timedelta(days=1)
 
 
-def toc_entries(text: LanguageText) -> tuple[tuple[str, str], ...]:
-    """(id, heading) of every article: the 目次."""
-    return tuple((a.id, a.heading) for a in text.articles)
+def toc_entries(text: LanguageText) -> tuple[tuple[str, str, int], ...]:
+    """(id, heading, depth) of every headed unit, appendices last: the 目次."""
+    return tuple((a.id, a.heading, a.depth) for a in (*text.articles, *text.appendices))
 
 
 def _change_level(document: Document, version: Version) -> str | None:
@@ -358,10 +358,12 @@ def bilingual_page(
 
 def align_articles(left: LanguageText, right: LanguageText) -> list[tuple[Any, Any]]:
     """Article pairs by id, in the authoritative order; unmatched ones stand alone."""
-    theirs = {a.id: a for a in right.articles}
-    ours = {a.id for a in left.articles}
-    rows: list[tuple[Any, Any]] = [(a, theirs.get(a.id)) for a in left.articles]
-    rows += [(None, a) for a in right.articles if a.id not in ours]
+    left_units = (*left.articles, *left.appendices)
+    right_units = (*right.articles, *right.appendices)
+    theirs = {a.id: a for a in right_units}
+    ours = {a.id for a in left_units}
+    rows: list[tuple[Any, Any]] = [(a, theirs.get(a.id)) for a in left_units]
+    rows += [(None, a) for a in right_units if a.id not in ours]
     return rows
 
 

@@ -15,7 +15,7 @@ import pytest
 from lxml import html as lxml_html
 
 from kaitei.diff.changeset import ChangeSet, changeset
-from kaitei.diffout.html import render_redline, render_table, version_date
+from kaitei.diffout.html import render_redline, render_table, table_context, version_date
 from kaitei.diffout.json import render_json, schema
 from kaitei.diffout.markdown import render_markdown
 from kaitei.diffout.text import render_text
@@ -128,3 +128,19 @@ def test_redline_shows_a_renumbering_with_an_arrow(sample_changes: ChangeSet) ->
     assert [d.text_content() for d in art11.xpath(".//del")] == ["10"]
     assert [i.text_content() for i in art11.xpath(".//ins")] == ["11"]
     assert art11.text_content().startswith(("第10→11条", "Article 10→11")), art11.text_content()
+
+
+def test_column_heads_say_kaitei_for_a_policy_and_kaisei_for_a_statute(
+    sample_changes: ChangeSet,
+) -> None:
+    """document.yml `style: statute` turns 改定後/改定前 into 改正後/改正前; dates in words."""
+    ja = sample_changes.lang == "ja"
+    policy = table_context(sample_changes, "new-left")["diff_headers"]
+    statute = table_context(sample_changes, "new-left", None, statute=True)["diff_headers"]
+    assert policy == (
+        ("改定後（2020年10月1日施行）", "改定前（2017年8月23日施行）")
+        if ja
+        else ("Revised (effective 1 October 2020)", "Previous (effective 23 August 2017)")
+    )
+    assert statute[0].startswith("改正後" if ja else "Amended")
+    assert statute[1].startswith("改正前" if ja else "Before amendment")
