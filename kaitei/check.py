@@ -304,8 +304,16 @@ def check_translates(site: Site, out: Collector) -> None:
 
 # Rules that did not exist when an imported text was written: a revision made years before
 # the site adopted kaitei did not give notice through it, declare a level, or summarise
-# itself, and a translation dropped then cannot be added now.
-_NOT_RETROACTIVE = ("notice-period", "change-level-undeclared", "missing-translation")
+# itself, and a translation dropped then cannot be added now. Nor was a translation of then
+# written clause by clause against kaitei's alignment: it is reported as stale instead.
+_NOT_RETROACTIVE = (
+    "notice-period",
+    "change-level-undeclared",
+    "missing-translation",
+    "alignment-missing",
+    "alignment-extra",
+    "alignment-bullets",
+)
 
 
 def imported_history(site: Site, diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -161,5 +161,5 @@ def test_a_real_history_imports_faithfully(
         f"aside, words lost {lost}; check: {len(errors)} errors ({len(own)} from the import's "
         f"own front matter and record, {len(errors) - len(own)} from reading the Markdown)"
     )
-    # What the import writes is always valid; the Markdown of the text is the reader's part.
     assert own == []
+    assert [d.format() for d in errors] == []
