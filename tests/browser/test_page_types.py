@@ -44,12 +44,15 @@ def _format_violations(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.parametrize("width", SCREENSHOT_WIDTHS)
 @pytest.mark.parametrize("page_type", PARAMS)
-def test_axe_reports_no_violations(reader_for: Open, axe_source: str, page_type: PageType) -> None:
-    reader = reader_for(page_type.site)
+def test_axe_reports_no_violations(
+    reader_for: Open, axe_source: str, page_type: PageType, width: int
+) -> None:
+    reader = reader_for(page_type.site, width=width)
     reader.open(page_type.path)
     violations = reader.axe(axe_source)
-    save_json(f"axe-{page_type.name}.json", violations)
+    save_json(f"axe-{page_type.name}-{width}.json", violations)
     assert not violations, f"/{page_type.path}:\n{_format_violations(violations)}"
     reader.assert_clean()
 
