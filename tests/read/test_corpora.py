@@ -87,26 +87,15 @@ def test_every_revision_goes_in() -> None:
     assert words_lost == 0
 
 
-def _sample_revisions() -> list[Revision]:
-    by_file: dict[tuple[str, str], list[Revision]] = {}
-    for revision in revisions():
-        by_file.setdefault((revision.corpus, revision.file), []).append(revision)
-    chosen: list[Revision] = []
-    for (_, file), group in by_file.items():
-        # Newest first (git log order): the latest of every file, and the oldest of the
-        # originals too, whose Markdown differs most (comments, ## titles, `*   ` bullets).
-        chosen += [group[0], group[-1]] if file in ("privacy.md", "en.md") else group[:1]
-    return chosen
-
-
 @pytest.mark.slow
 def test_a_site_builds_from_the_corpora(tmp_path: Path) -> None:
     root = tmp_path / "site"
     root.mkdir()
     (root / "mkdocs.yml").write_text("site_name: Corpora\nplugins: [kaitei]\n", encoding="utf-8")
-    chosen = _sample_revisions()
+    # Every revision of every file, each a one-version document of one site.
+    chosen = list(revisions())
     for n, revision in enumerate(chosen):
-        doc = root / "content" / f"doc-{n:02d}"
+        doc = root / "content" / f"doc-{n:03d}"
         version = doc / "2020-01-01"
         version.mkdir(parents=True)
         (doc / "document.yml").write_text(
@@ -121,3 +110,6 @@ def test_a_site_builds_from_the_corpora(tmp_path: Path) -> None:
     pages = list(result.site_dir.rglob("index.html"))
     print(f"\ncorpora site: {len(chosen)} revisions, {len(pages)} pages")
     assert len(pages) > len(chosen)
+    for n, revision in enumerate(chosen):
+        page = result.site_dir / revision.lang / f"doc-{n:03d}" / "2020-01-01" / "index.html"
+        assert page.is_file(), (revision.corpus, revision.file, page)
