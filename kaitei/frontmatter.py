@@ -11,7 +11,17 @@ import yaml
 
 from .clock import valid_timezone
 from .diagnostics import Collector
-from .model import CHANGE_LEVELS, ChangeLevel, DocumentSettings, Erratum, FrontMatter, Rule, Span
+from .model import (
+    CHANGE_LEVELS,
+    LEVELS,
+    ChangeLevel,
+    DocumentSettings,
+    Erratum,
+    FrontMatter,
+    KeywordSet,
+    Rule,
+    Span,
+)
 from .pathsafety import language_problem
 from .safeyaml import YamlLimitError, compose, cut, position, shown
 
@@ -278,14 +288,14 @@ def parse_front_matter(
         )
     if "change" in data:
         raw = data["change"].value
-        if raw in CHANGE_LEVELS:
+        if raw in LEVELS:
             change = cast(ChangeLevel, raw)
         else:
             out.add(
                 (path, data["change"].line, data["change"].column),
                 f"unknown change level {shown(raw)}",
-                "use one of: editorial (wording only), notice (material change), "
-                "consent (the law requires consent)",
+                "use one of: enacted (the first version), editorial (wording only), "
+                "notice (material change), consent (the law requires consent)",
                 code="frontmatter-bad-change",
             )
     acknowledge: list[tuple[str, str]] = []
@@ -393,8 +403,11 @@ DOCUMENT_KEYS = (
     "rules",
     "imported",  # the adoption date of a document imported from git (kaitei import)
     "style",
+    "keywords",
 )
-RULE_KEYS = ("id", "level", "when", "articles", "description")
+RULE_KEYS = (
+    "id", "level", "when", "articles", "rows", "columns", "words", "within", "law", "description",
+)  # fmt: skip
 
 
 def parse_document_settings(
@@ -457,6 +470,7 @@ def parse_document_settings(
         ("policy", "statute"),
         "use policy (改定後/改定前 in the 新旧対照表) or statute (改正後/改正前)",
     )
+    keywords = _keywords(data.get("keywords"), path, out)
 
     def _int(key: str, default: int) -> int:
         if key not in data:
@@ -483,6 +497,7 @@ def parse_document_settings(
         path=path,
         imported=_date(data["imported"], "imported", path, out) if "imported" in data else None,
         style=cast("Any", style),
+        keywords=keywords,
     )
 
 
@@ -563,15 +578,86 @@ def _rules(value: YamlValue | None, path: str, out: Collector) -> tuple[Rule, ..
                 code="rule-bad",
             )
             continue
-        articles = entry.get("articles") or []
+        lists = {}
+        for key in ("articles", "rows", "columns", "words", "within"):
+            raw = entry.get(key) or []
+            if not isinstance(raw, list):
+                out.add(where, f"rule '{entry['id']}': '{key}' must be a list, e.g. [a, b]",
+                        code="rule-bad")  # fmt: skip
+                raw = []
+            lists[key] = tuple(str(a) for a in raw)
         rules.append(
             Rule(
                 id=str(entry["id"]),
                 level=entry["level"],
                 when=str(entry["when"]),
-                articles=tuple(str(a) for a in articles),
-                description=str(entry.get("description", "")),
+                articles=lists["articles"],
+                description=" ".join(str(entry.get("description", "")).split()),
                 span=Span(path, _entry_line(value, index), value.column),
+                words=lists["words"],
+                within=lists["within"],
+                rows=lists["rows"],
+                columns=lists["columns"],
+                law=_law(entry.get("law"), str(entry["id"]), where, out),
             )
         )
     return tuple(rules)
+
+
+def _law(
+    raw: object, rule: str, where: tuple[str, int, int], out: Collector
+) -> tuple[tuple[dt.date, str], ...]:
+    """A rule's citations: `law: {2017-05-30: Art. 23(1), 2022-04-01: Art. 27(1)}`."""
+    if raw is None:
+        return ()
+    found = []
+    if isinstance(raw, dict):
+        for key, citation in raw.items():
+            day = key if isinstance(key, dt.date) else None
+            if day is None:
+                try:
+                    day = dt.date.fromisoformat(str(key))
+                except ValueError:
+                    day = None
+            if day is not None and isinstance(citation, str) and citation.strip():
+                found.append((day, citation.strip()))
+                continue
+            out.add(where, f"rule '{rule}': 'law' entry {key!r} is not 'YYYY-MM-DD: citation'",
+                    "write e.g.\n  law:\n    2022-04-01: Art. 27(1)", code="rule-bad")  # fmt: skip
+    else:
+        out.add(where, f"rule '{rule}': 'law' must map dates to citations",
+                "write e.g.\n  law:\n    2022-04-01: Art. 27(1)", code="rule-bad")  # fmt: skip
+    return tuple(sorted(found))
+
+
+def _keywords(value: YamlValue | None, path: str, out: Collector) -> tuple[KeywordSet, ...]:
+    """Named keyword sets, each a list of words per language."""
+    if value is None or not value.value:
+        return ()
+    where = (path, value.line, value.column)
+    hint = (
+        "write e.g.\n  keywords:\n    recipients:\n      ja: [第三者, 提携事業者]\n"
+        "      en: [third part]"
+    )
+    if not isinstance(value.value, dict):
+        out.add(where, "'keywords' must name sets of words per language", hint,
+                code="keywords-bad")  # fmt: skip
+        return ()
+    sets = []
+    for name, per_lang in sorted(value.value.items(), key=lambda kv: str(kv[0])):
+        ok = isinstance(per_lang, dict) and all(
+            isinstance(words, list) and all(isinstance(w, str | int) for w in words)
+            for words in per_lang.values()
+        )
+        if not ok:
+            out.add(where, f"keyword set '{name}' must give a list of words per language", hint,
+                    code="keywords-bad")  # fmt: skip
+            continue
+        words = tuple(
+            sorted(
+                (str(lang), tuple(str(w) for w in ws if str(w).strip()))
+                for lang, ws in per_lang.items()
+            )
+        )
+        sets.append(KeywordSet(str(name), words, Span(path, value.line, value.column)))
+    return tuple(sets)

@@ -279,11 +279,19 @@ def check_text(
         return  # never committed: nothing was published from git
     change = file.published_by(when.at)
     where = f"{version.id} ({text.lang})"
-    published = canonical_at(history, change.commit.sha, change.path, text.lang)
-    if published is None:
+    parsed = parsed_at(history, change.commit.sha, change.path, text.lang)
+    if parsed is None:
         return  # the committed text did not parse then; the current text is checked as usual
-    current = canonical_text(text)
-    expected, failed = apply_errata(published, errata_since_adoption(document, text))
+    published, current = canonical_text(parsed), canonical_text(text)
+    # Errata the file already recorded when it was published are in its published text (a
+    # repository started from corrected files); only the ones recorded since are applied.
+    recorded = {(e.date, e.before, e.after) for e in parsed.meta.errata}
+    pending = tuple(
+        e
+        for e in errata_since_adoption(document, text)
+        if (e.date, e.before, e.after) not in recorded
+    )
+    expected, failed = apply_errata(published, pending)
     for erratum, why in failed:
         out.add(
             erratum.span,

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .classify.rules import declared_level
 from .diagnostics import Diagnostic, KaiteiError
 from .immutability import publication
 from .model import Document, Erratum, LanguageText, Site, Version
@@ -64,7 +65,9 @@ def build_manifest(site: Site, as_of: dt.date, previous_sha256: str | None) -> d
                     "id": version.id,
                     "effective": version.effective.isoformat(),
                     "announced": meta.announced.isoformat() if meta.announced else None,
-                    "change": meta.change,
+                    # The level the site publishes (the API JSON's): a first version is enacted.
+                    "change": declared_level(document, version),
+                    "reconstruction": any(t.meta.reconstruction for t in version.texts),
                     "published": when.date <= as_of,
                     "texts": [
                         {

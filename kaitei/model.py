@@ -13,8 +13,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-ChangeLevel = Literal["editorial", "notice", "consent"]
-CHANGE_LEVELS: tuple[ChangeLevel, ...] = ("editorial", "notice", "consent")
+# `enacted` (制定) is the level of a document's first version: there is nothing to compare it
+# with, so it is neither a wording change nor a notice. The others grade a revision (改定).
+ChangeLevel = Literal["enacted", "editorial", "notice", "consent"]
+CHANGE_LEVELS: tuple[ChangeLevel, ...] = (
+    "editorial",
+    "notice",
+    "consent",
+)  # a revision's, lowest first
+LEVELS: tuple[ChangeLevel, ...] = ("enacted", *CHANGE_LEVELS)  # what a version may declare
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,6 +355,23 @@ class Rule:
     articles: tuple[str, ...]
     description: str
     span: Span
+    words: tuple[str, ...] = ()  # keyword sets: the change must add a word of one of them
+    within: tuple[str, ...] = ()  # keyword sets the changed unit's text must each mention
+    rows: tuple[str, ...] = ()  # table rows (first-cell keywords) the rule watches
+    columns: tuple[str, ...] = ()  # table columns (header keywords) the rule watches
+    law: tuple[tuple[dt.date, str], ...] = ()  # (in force from, citation), oldest first
+
+
+@dataclass(frozen=True, slots=True)
+class KeywordSet:
+    """Words that signal one kind of change (recipients, a foreign country…), per language."""
+
+    name: str
+    words: tuple[tuple[str, tuple[str, ...]], ...]  # (lang, words)
+    span: Span
+
+    def for_language(self, lang: str) -> tuple[str, ...]:
+        return dict(self.words).get(lang, ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,6 +388,7 @@ class DocumentSettings:
     imported: dt.date | None = None  # adopted from git history on this date (kaitei import)
     # "statute": a text drafted as a statute; its 新旧対照表 says 改正後/改正前, not 改定後/改定前.
     style: Literal["policy", "statute"] = "policy"
+    keywords: tuple[KeywordSet, ...] = ()
 
     def title(self, lang: str) -> str:
         return dict(self.titles).get(lang) or dict(self.titles)[self.authoritative]

@@ -211,9 +211,10 @@ def notice_mail(
 ) -> NoticeMail:
     """The email engine's view of one notice, built from the model."""
     level = declared_level(document, version)
-    if level == "editorial":
+    if level != "notice" and level != "consent":
+        what = "its enactment" if level == "enacted" else "an editorial change"
         raise UsageError(
-            f"{document.id} {version.id} is an editorial change: it is not announced by email",
+            f"{document.id} {version.id} is {what}: it is not announced by email",
             "only versions with 'change: notice' or 'change: consent' are notified",
         )
     sender = args.sender or os.environ.get(ENV_FROM)

@@ -18,6 +18,7 @@ from ..model import Document, Version
 from . import urls
 from .notices import announced, diff_url, effective_at, is_notice, level, meta
 from .output import BuildContext, OutputFile, generator
+from .reconstruction import is_reconstruction
 
 API_VERSION = 1
 # The schema is published next to the JSON, so "$schema" points at our own site.
@@ -59,6 +60,7 @@ def version_entry(ctx: BuildContext, document: Document, version: Version) -> di
         "effective": effective_at(document, version).isoformat(),
         "announced": date.isoformat() if date else None,
         "change": level(document, version),
+        "reconstruction": is_reconstruction(document, version),
         "requires_consent_since": _consent_since(document, version),
         "summary": {lang: meta(document, version, lang)[0].summary for lang in languages},
         "urls": entry_urls,

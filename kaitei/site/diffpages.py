@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from ..catalogue import load_catalogue
+from ..catalogue import Catalogue, load_catalogue
 from ..classify import declared_level
 from ..diff.changeset import ChangeSet, DiffCache
 from ..diff.changeset import changesets as changeset_all
@@ -23,6 +24,7 @@ from ..model import Document, Version
 from . import urls
 from .output import BuildContext, OutputFile, generator
 from .pages import diff_pairs, unavailable_page
+from .reconstruction import Reconstruction, reconstructed_sides
 from .render import LanguageLink
 
 CACHE_KEY = "changesets"
@@ -92,6 +94,11 @@ def diff_page(ctx: BuildContext, document: Document, old: str, new: str, lang: s
     t = load_catalogue(lang)
     statute = document.settings.style == "statute"
     context = diff_context(changes, document.settings.diff_layout, fragments(ctx), statute)
+    reconstructions = reconstructed_sides(document, old_v, new_v, lang)
+    if reconstructions:
+        context["diff_headers"] = _labelled_headers(
+            context["diff_headers"], document.settings.diff_layout, reconstructions, old, t
+        )
     content = ctx.renderer.page(
         "diff.html",
         url,
@@ -107,6 +114,7 @@ def diff_page(ctx: BuildContext, document: Document, old: str, new: str, lang: s
         pdf_url=urls.diff_pdf(lang, document.id, old, new)
         if ctx.cache.get("pdf_enabled")
         else None,
+        reconstructions=reconstructions,
         **context,
     )
     return OutputFile(url, content, lang, alternates)
@@ -160,6 +168,18 @@ def diff_summary(
         if p.kind != "unchanged"
     )
     return DiffSummary(shown, level, notice_url, index)
+
+
+def _labelled_headers(
+    headers: Any, layout: str, found: tuple[Reconstruction, ...], old: str, t: Catalogue
+) -> tuple[str, str]:
+    """The column headers, the reconstructed side's marked as such."""
+    old_index = 1 if layout == "new-left" else 0
+    marked = list(headers)
+    for r in found:
+        index = old_index if r.version == old else 1 - old_index
+        marked[index] = t("diff_header_reconstruction", header=marked[index])
+    return (marked[0], marked[1])
 
 
 @generator("diff")

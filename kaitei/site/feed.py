@@ -2,7 +2,8 @@
 
 One entry per version of every document that has been announced (or has taken effect) by the
 build's as-of date, newest first. Each entry carries the change level as a category
-(editorial / notice / consent) and the SHA-256 of the version's text in the feed's language,
+(enacted / editorial / notice / consent; a reconstructed text also
+carries the category `reconstruction`) and the SHA-256 of the version's text in the feed's language,
 so a subscriber can tell later that the text they were notified of is the text published.
 Every date comes from the content; the wall clock is never read.
 """
@@ -23,6 +24,7 @@ from . import urls
 from .languages import site_languages
 from .notices import diff_url, is_notice, level, long_date, meta, shown_from, strings
 from .output import BuildContext, OutputFile, generator
+from .reconstruction import is_reconstruction
 
 ATOM = "http://www.w3.org/2005/Atom"
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -30,6 +32,7 @@ XHTML = "http://www.w3.org/1999/xhtml"
 # a host (nothing is fetched from it; RFC 4287 §6 allows foreign elements in entries).
 KAITEI = "urn:kaitei:atom:1"
 LEVEL_SCHEME = "urn:kaitei:change-level"
+TEXT_SCHEME = "urn:kaitei:text"  # term "reconstruction": the text is rebuilt, not the original
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,8 +158,13 @@ def _entry(item: Entry, lang: str, authority: str, link: Callable[[str], str]) -
         "feed_entry_title",
         title=document.settings.title(lang),
         date=long_date(version.effective, lang),
-        level=s("feed_first" if document.versions[0] is version else f"level_{item.level}"),
+        level=s(f"level_{item.level}"),
     )
+    reconstructed = is_reconstruction(document, version)
+    if reconstructed:
+        title = s("feed_reconstruction_title", title=title)
+    previous = document.previous(version)
+    compares_with_reconstruction = previous is not None and is_reconstruction(document, previous)
     page = (
         urls.notice(lang, document.id, version.id)
         if is_notice(document, version)
@@ -193,16 +201,28 @@ def _entry(item: Entry, lang: str, authority: str, link: Callable[[str], str]) -
             label=s(f"level_{item.level}"),
         )
     )
+    if reconstructed:
+        lines.append(
+            _el("category", None, 2, term="reconstruction", scheme=TEXT_SCHEME,
+                label=s("feed_reconstruction"))
+        )  # fmt: skip
     if front.summary:
         lines.append(_el("summary", front.summary, 2, **other_lang))
     lines.append(f'    <content type="xhtml"{_attrs(other_lang)}>')
     lines.append(f'      <div xmlns="{XHTML}">')
+    if reconstructed:
+        lines.append(
+            _el("p", s("feed_reconstruction"), 4, **{"xml:lang": lang} if other_lang else {})
+        )
     if front.summary:
         lines.append(_el("p", front.summary, 4))
     if front.changes:
         lines.append("        <ul>")
         lines += [_el("li", change, 5) for change in front.changes]
         lines.append("        </ul>")
+    if compares_with_reconstruction and previous is not None:
+        note = s("feed_reconstruction_diff", date=long_date(previous.effective, lang))
+        lines.append(_el("p", note, 4, **{"xml:lang": lang} if other_lang else {}))
     label = s("feed_sha256", language=load_catalogue(lang).language(text.lang))
     lines.append(f"        <p>{escape(label)}<code>{text.sha256}</code></p>")
     lines += ["      </div>", "    </content>"]

@@ -15,12 +15,13 @@ from functools import cache
 from typing import Any, Literal
 
 from ..catalogue import Catalogue, load_catalogue
-from ..classify import declared_level
+from ..classify import declared_level, is_notice_level
 from ..clock import midnight
 from ..model import ChangeLevel, Document, FrontMatter, Site, Version
 from . import urls
 from .languages import site_languages
 from .output import BuildContext, OutputFile, generator
+from .reconstruction import is_reconstruction
 from .render import LanguageLink
 
 Phase = Literal["upcoming", "in-effect"]
@@ -44,7 +45,8 @@ def level(document: Document, version: Version) -> ChangeLevel:
 
 
 def is_notice(document: Document, version: Version) -> bool:
-    return level(document, version) != "editorial"
+    """Announced versions: notice and consent (not an enactment, not an editorial change)."""
+    return is_notice_level(level(document, version))
 
 
 def notice_versions(document: Document) -> tuple[Version, ...]:
@@ -201,6 +203,7 @@ def notice_page(ctx: BuildContext, document: Document, version: Version, lang: s
             else None
         ),
         previous=previous,
+        previous_reconstruction=previous is not None and is_reconstruction(document, previous),
         diff_url=diff_url(document, version, lang),
         text_url=urls.version(lang, document.id, version.id),
         history_url=urls.history(lang, document.id),

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..catalogue import load_catalogue
+from ..classify import declared_level
 from ..integrity import version_record
 from ..model import Document, LanguageText, Version
 from . import urls
@@ -21,6 +22,7 @@ from .anchors import anchor_names
 from .languages import site_languages
 from .notices import banner
 from .output import BuildContext, OutputFile, generator
+from .reconstruction import is_reconstruction, reconstruction
 from .render import (
     FAVICON,
     SCRIPT,
@@ -254,6 +256,7 @@ def version_page(
         version=version,
         text=text,
         meta=master.meta,
+        reconstruction=reconstruction(document, version, lang),
         names=anchor_names(text, load_catalogue(lang)),
         record=version_record(ctx, document, version, text),
         toc=toc_entries(text),
@@ -340,6 +343,7 @@ def bilingual_page(
         document=document,
         version=version,
         meta=left.meta,
+        reconstruction=reconstruction(document, version, lang),
         columns=columns,
         rows=align_articles(left, right),
         toc=toc_entries(version.text(lang) or left),
@@ -400,6 +404,8 @@ def history_page(ctx: BuildContext, document: Document, lang: str) -> OutputFile
                 "fallback": own is None,
                 "status": status_of(document, version, ctx.as_of),
                 "first": previous is None,
+                "level": declared_level(document, version),
+                "reconstruction": is_reconstruction(document, version),
                 "url": urls.version(lang, document.id, version.id),
                 "diffs": diffs,
                 "record": version_record(ctx, document, version, own or master),

@@ -14,7 +14,7 @@ from kaitei.classify import classify_document
 from kaitei.cli import main
 from kaitei.model import Document
 
-from .conftest import AS_OF
+from .conftest import AS_OF, ROOT
 
 JA_2020 = "content/privacy/2020-10-01/ja.md"
 EN_2020 = "content/privacy/2020-10-01/en.md"
@@ -39,12 +39,19 @@ def test_sample_2020_is_consent_detected_and_declared(privacy: Document) -> None
         "consent",
         "consent",
     )
-    rules = {t.rule.id for t in result.triggers}
-    assert rules == {"article-added-or-removed", "purpose-rows", "data-items", "consent-articles"}
-    # The new provision to Partner Businesses, 第4条第2項, is what makes it consent-level.
-    assert any(
-        t.rule.id == "consent-articles" and t.change.new_anchor == "art-4-para-2"
+    consent = {
+        (t.rule.id, t.change.new_anchor) for t in result.triggers if t.rule.level == "consent"
+    }
+    # Consent-level for the right reasons: the new provision to Partner Businesses (第4条第2項),
+    # the joint use widened to them (第6条), and the targeted-advertising purpose (第8条).
+    assert ("third-party-provision", "art-4-para-2") in consent
+    assert ("joint-use-widened", "art-6-para-1") in consent
+    assert ("purpose-widened", "art-8") in consent
+    # A data item added within the existing purposes is only a notice.
+    assert all(
+        t.rule.level == "notice"
         for t in result.triggers
+        if t.change.new_anchor == "art-3-para-1-row-1-2-cell-3-b1"
     )
     assert result.undeclared == ()
 
@@ -63,12 +70,15 @@ def test_undeclared_third_party_provision_fails_naming_rule_and_article(
     lines = [line for line in output.splitlines() if "art-4-para-2" in line]
     assert len(lines) == 1, output
     line = lines[0]
-    assert line.startswith(f"{JA_2020}:81:1: error: 第4条 (第三者提供): paragraph art-4-para-2")
-    assert "rule 'consent-articles' (consent" in line
+    assert line.startswith(f"{JA_2020}:82:1: error: 第4条 (第三者提供): paragraph art-4-para-2")
+    assert (
+        "because it adds 提携事業者、事業者 triggers rule 'third-party-provision' (consent" in line
+    )
+    assert "APPI Art. 23(1) as numbered on 2020-10-01" in line
     assert "declares 'change: notice'" in line
     # Notice-level rules are satisfied by the declaration; only consent triggers are listed.
-    assert "rule 'purpose-rows'" not in output
-    assert "acknowledge:\n    consent-articles:" in output
+    assert "rule 'purpose-details'" not in output
+    assert "acknowledge:\n    third-party-provision:" in output
 
 
 def test_new_article_in_an_editorial_version_fails(content_copy: Path) -> None:
@@ -77,9 +87,17 @@ def test_new_article_in_an_editorial_version_fails(content_copy: Path) -> None:
     found = [e for e in errors(content_copy) if "rule 'article-added-or-removed'" in e]
     assert len(found) == 1
     assert found[0].startswith(
-        f"{JA_2020}:101:4: error: 第8条 (行動ターゲティング広告): article art-8"
+        f"{JA_2020}:102:4: error: 第8条 (行動ターゲティング広告): article art-8"
     )
-    assert "(rule defined at content/privacy/document.yml:15)" in found[0]
+    assert (
+        f"(rule defined at content/privacy/document.yml:{rule_line('article-added-or-removed')})"
+        in found[0]
+    )
+
+
+def rule_line(rule_id: str) -> int:
+    lines = (ROOT / "content/privacy/document.yml").read_text(encoding="utf-8").split("\n")
+    return next(n for n, line in enumerate(lines, 1) if line.strip() == f"- id: {rule_id}")
 
 
 def next_version(root: Path) -> str:
@@ -110,16 +128,20 @@ def test_added_foreign_transfer_words_fail_when_declared_editorial(content_copy:
     assert errors(content_copy) == []
     edit(content_copy, "content/privacy/2021-04-01/ja.md", "共同利用することがあります。",
          "共同利用し、外国にある第三者に提供することがあります。")  # fmt: skip
-    period, problem = errors(content_copy)  # sorted by line: the front matter first
+    period, *problems = errors(content_copy)  # sorted by line: the front matter first
+    [problem] = [p for p in problems if "rule 'transfer-abroad'" in p]
     assert re.match(r"content/privacy/2021-04-01/ja\.md:\d+:1: error: 第6条（共同利用）", problem)
-    assert "rule 'consent-articles'" in problem
-    assert "(rule defined at content/privacy/document.yml:29)" in problem
+    assert "rule 'transfer-abroad'" in problem
+    assert (
+        f"(rule defined at content/privacy/document.yml:{rule_line('transfer-abroad')})" in problem
+    )
     # At the detected level the version would also need its notice period: said up front.
     assert "is a consent-level change but has no 'announced' date" in period
     # Acknowledging the rule with a written reason clears both.
-    reason = "consent-articles: 法令の文言を確認的に記載したのみ"
     edit(content_copy, "content/privacy/2021-04-01/ja.md", "change: editorial",
-         f"change: editorial\nacknowledge:\n  {reason}")  # fmt: skip
+         "change: editorial\nacknowledge:\n  transfer-abroad: 法令の文言を確認的に記載したのみ\n"
+         "  joint-use-widened: 共同利用者は増えない\n  joint-use-changed: 同上\n"
+         "  third-party-provision: 同上")  # fmt: skip
     assert errors(content_copy) == []
 
 

@@ -71,31 +71,51 @@ def test_removed_article_is_notice_and_points_at_the_old_file(privacy: Document)
 
 
 def test_purpose_row_added_is_consent_in_the_sample(privacy: Document) -> None:
-    # The purpose table sits in 第3条（利用目的）, which the sample marks for consent.
+    # A new row of the purpose table in 第3条（利用目的） is a new purpose of use.
     row = change("row", "added", "art-3-para-1-row-4", label="row 第三者提供")
-    assert fired(privacy, row) == [
-        ("purpose-rows", "row 第三者提供"),
-        ("consent-articles", "row 第三者提供"),
-    ]
+    assert fired(privacy, row) == [("purpose-added", "row 第三者提供")]
     assert classify(privacy, v2020(privacy), [row]).detected == "consent"
 
 
 def test_purpose_row_removed_is_notice_only(privacy: Document) -> None:
     row = change("row", "removed", None, "art-3-para-1-row-2")
-    assert fired(privacy, row) == [("purpose-rows", "art-3-para-1-row-2")]
+    assert fired(privacy, row) == [("purpose-details", "art-3-para-1-row-2")]
 
 
-def test_paragraph_added_to_third_party_article_is_consent(privacy: Document) -> None:
-    result = classify(privacy, v2020(privacy), [change("paragraph", "added", "art-4-para-2")])
-    assert [(t.rule.id, t.rule.level) for t in result.triggers] == [("consent-articles", "consent")]
-    assert result.triggers[0].article == "第4条 (第三者提供)"
+PROVISION = "当社は、提携事業者に対し、利用者情報を提供することができるものとします。"
+
+
+def test_paragraph_adding_a_recipient_is_consent_in_any_article(privacy: Document) -> None:
+    for anchor, heading in (
+        ("art-4-para-2", "第4条 (第三者提供)"),
+        ("art-9-para-2", "第9条 (統計データ)"),
+    ):
+        new = change("paragraph", "added", anchor, new_text=PROVISION)
+        result = classify(privacy, v2020(privacy), [new])
+        assert [(t.rule.id, t.rule.level) for t in result.triggers] == [
+            ("third-party-provision", "consent")
+        ]
+        assert result.triggers[0].article == heading
+        assert result.triggers[0].words == ("提携事業者", "事業者")
+        assert result.triggers[0].citation == "Art. 23(1)"  # the numbering on 2020-10-01
+
+
+def test_a_paragraph_without_a_recipient_is_not_a_provision(privacy: Document) -> None:
+    new = change("paragraph", "added", "art-4-para-2", new_text="当社は、統計データを作成します。")
+    assert fired(privacy, new) == []
 
 
 def test_words_inserted_in_joint_use_article_are_consent(privacy: Document) -> None:
-    changed = change("paragraph", "changed", "art-6-para-1", "art-6-para-1", words_added=True)
-    deleted_only = dataclasses.replace(changed, words_added=False)
-    assert fired(privacy, changed) == [("consent-articles", "art-6-para-1")]
-    assert fired(privacy, deleted_only) == []
+    before = "当社は、第三者との間で、個人情報を共同利用することがあります。"
+    after = "当社は、提携事業者その他第三者との間で、個人情報を共同利用することがあります。"
+    changed = change("paragraph", "changed", "art-6-para-1", "art-6-para-1", words_added=True,
+                     old_text=before, new_text=after)  # fmt: skip
+    deleted_only = dataclasses.replace(changed, words_added=False, old_text=after, new_text=before)
+    assert fired(privacy, changed) == [
+        ("joint-use-widened", "art-6-para-1"),
+        ("joint-use-changed", "art-6-para-1"),
+    ]
+    assert fired(privacy, deleted_only) == [("joint-use-changed", "art-6-para-1")]
 
 
 def test_keywords_match_the_translation_titles_too(privacy: Document) -> None:
@@ -123,9 +143,10 @@ def test_acknowledged_rule_does_not_count(privacy: Document) -> None:
         privacy,
         "2020-10-01",
         change="notice",
-        acknowledge=(("consent-articles", "restates the law"),),
+        acknowledge=(("third-party-provision", "restates the law"),),
     )
-    result = classify(document, v2020(document), [change("paragraph", "added", "art-4-para-2")])
+    new = change("paragraph", "added", "art-4-para-2", new_text=PROVISION)
+    result = classify(document, v2020(document), [new])
     assert result.detected == "editorial"
     assert result.triggers[0].reason == "restates the law"
     assert result.undeclared == ()
@@ -133,14 +154,17 @@ def test_acknowledged_rule_does_not_count(privacy: Document) -> None:
 
 def test_undeclared_change_is_reported_with_rule_article_and_line(privacy: Document) -> None:
     document = with_front(privacy, "2020-10-01", change="notice")
-    result = classify(document, v2020(document), [change("paragraph", "added", "art-4-para-2")])
+    new = change("paragraph", "added", "art-4-para-2", new_text=PROVISION)
+    result = classify(document, v2020(document), [new])
     out = Collector()
     report(document, v2020(document), result, out)
     [diagnostic] = out.errors
     assert diagnostic.code == "change-level-undeclared"
     assert (diagnostic.path, diagnostic.line) == (NEW, 100)
     assert "第4条 (第三者提供)" in diagnostic.message
-    assert "consent-articles" in diagnostic.message
+    assert "third-party-provision" in diagnostic.message
+    assert "because it adds 提携事業者、事業者" in diagnostic.message
+    assert "APPI Art. 23(1) as numbered on 2020-10-01" in diagnostic.message
     assert f"{NEW}:100" in diagnostic.message
     assert "declares 'change: notice'" in diagnostic.message
     assert "acknowledge:" in diagnostic.hint

@@ -146,9 +146,8 @@ def test_new_bullet_in_an_existing_row_and_a_new_row(privacy: Document) -> None:
     version = privacy.version("2020-10-01")
     assert version is not None
     fired = [(t.rule.id, t.change.unit) for t in classify(privacy, version, changes).triggers]
-    assert fired == [
-        ("data-items", "bullet"),
-        ("consent-articles", "bullet"),
-        ("purpose-rows", "row"),
-        ("consent-articles", "row"),
-    ]
+    # A data item within the existing purposes is a notice; a new purpose row needs consent.
+    assert fired == [("purpose-details", "bullet"), ("purpose-added", "row")]
+    # The bullet carries its column and row; the new row its key as context.
+    assert (changes[0].column, changes[0].new_text) == ("", "一般消費者情報")
+    assert changes[1].new_text == "第三者提供"

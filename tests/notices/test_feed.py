@@ -60,7 +60,7 @@ def test_entries_levels_and_hashes(sample_site: Site, privacy: Document) -> None
         "tag:policies.example.jp,2020-10-01:privacy/2020-10-01/ja",
         "tag:policies.example.jp,2017-08-23:privacy/2017-08-23/ja",
     ]
-    assert [e.find("a:category", NS).get("term") for e in entries] == ["consent", "editorial"]  # type: ignore[union-attr]
+    assert [e.find("a:category", NS).get("term") for e in entries] == ["consent", "enacted"]  # type: ignore[union-attr]
     for entry, version in zip(entries, reversed(privacy.versions), strict=True):
         text = version.text("ja")
         assert text is not None

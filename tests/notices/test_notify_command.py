@@ -76,7 +76,7 @@ def test_thousand_recipients_in_both_languages(
         assert f"{SITE_URL}{lang}/privacy/diff/2017-08-23/2020-10-01/" in text
         assert f'href="{SITE_URL}{lang}/notices/privacy/2020-10-01/"' in html.get_content()
     # The summary is the content's, per language.
-    assert "提携事業者への提供" in ja.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "提携事業者への個人情報を含む利用者情報の提供" in ja.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "Partner Businesses" in en.get_body(("plain",)).get_content()  # type: ignore[union-attr]
 
     # A second run after success sends nothing.
@@ -103,7 +103,7 @@ def test_refuses_an_editorial_version(
                  str(site_root), "--as-of", AS_OF, "--from", "a@example.com", "--dry-run",
                  str(tmp_path / "eml")])  # fmt: skip
     assert code == 2
-    assert "2017-08-23 is an editorial change" in capsys.readouterr().err
+    assert "2017-08-23 is its enactment" in capsys.readouterr().err
     assert not (tmp_path / "eml").exists()
 
 
@@ -118,7 +118,7 @@ def test_refuses_content_that_fails_the_check(
     recipients = tmp_path / "recipients.csv"
     write_csv(recipients, 2)
     assert notify(site_root, recipients, "--dry-run", str(tmp_path / "eml")) == 1
-    assert "rule 'consent-articles'" in capsys.readouterr().err
+    assert "rule 'third-party-provision'" in capsys.readouterr().err
     assert not (tmp_path / "eml").exists()
 
 

@@ -57,7 +57,15 @@ def replace(path: Path, old: str, new: str) -> None:
 
 
 def add_front_matter(path: Path, lines: str) -> None:
-    """Insert YAML lines just before the front matter's closing '---'."""
+    """Insert YAML lines just before the front matter's closing '---'.
+
+    New `errata:` entries join the errata the sample already records (one key per mapping).
+    """
     text = path.read_text(encoding="utf-8")
     end = text.index("\n---\n", 4)
+    if lines.startswith("errata:\n") and "\nerrata:\n" in text[:end]:
+        entries = lines.removeprefix("errata:\n").rstrip("\n")
+        start = text.index("\nerrata:\n") + len("\nerrata:")
+        path.write_text(text[:start] + "\n" + entries + text[start:], encoding="utf-8")
+        return
     path.write_text(text[:end] + "\n" + lines.rstrip("\n") + text[end:], encoding="utf-8")
