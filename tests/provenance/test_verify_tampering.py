@@ -125,11 +125,12 @@ EN_2017 = "content/privacy/2017-08-23/en.md"
 
 
 def _erratum(content: Path, before: str, after: str) -> None:
-    errata = (
-        "errata:\n  - date: 2026-11-20\n    reason: a typo\n"
-        f"    before: {before}\n    after: {after}\n"
-    )
-    replace(content / EN_2017, "summary: ", errata + "summary: ")
+    entry = f"  - date: 2026-11-20\n    reason: a typo\n    before: {before}\n    after: {after}\n"
+    # The sample's 2017 translation already lists errata: the new one joins that list.
+    if "\nerrata:\n" in (content / EN_2017).read_text(encoding="utf-8"):
+        replace(content / EN_2017, "\nerrata:\n", "\nerrata:\n" + entry)
+    else:
+        replace(content / EN_2017, "summary: ", "errata:\n" + entry + "summary: ")
 
 
 def test_a_text_change_hidden_behind_an_unrelated_erratum_is_caught(
