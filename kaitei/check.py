@@ -28,6 +28,7 @@ from .model import (
     walk_items,
 )
 from .pathsafety import check_document_id
+from .read.sitelinks import check_site_links
 
 CheckFn = Callable[[Site, Collector, "CheckOptions"], None]
 
@@ -67,6 +68,7 @@ def check_site(root: Path, as_of: dt.date, strict: bool = False) -> tuple[Site, 
     for extra in EXTRA_CHECKS:
         extra(site, out, options)
     check_translates(site, out)
+    check_site_links(site, out, as_of)
     return site, imported_history(site, out.sorted())
 
 

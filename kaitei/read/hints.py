@@ -36,6 +36,10 @@ class Hints:
     unused_definition: Pair
     broken_fragment: Pair
     suspicious_char: Pair
+    link_outside_content: Pair
+    link_unknown_document: Pair
+    link_unknown_version: Pair
+    link_unknown_fragment: Pair
 
 
 ENGLISH = Hints(
@@ -129,6 +133,26 @@ ENGLISH = Hints(
         "{name} at this position",
         "{fix}",
     ),
+    link_outside_content=(
+        "the link {href} points outside content/ ({path}): that file is not published",
+        "link to another document by its folder, e.g. [Terms](../terms/), or write the "
+        "page's full https:// address",
+    ),
+    link_unknown_document=(
+        "the link {href} points at no document of the site (no content/{name}/)",
+        "write the folder name of a document in content/ ({documents}), e.g. "
+        "[Terms](../terms/), or the page's full https:// address if it is published elsewhere",
+    ),
+    link_unknown_version=(
+        "the link {href} names a version {version} that {doc} does not have",
+        "versions of {doc}: {versions}; to link to the version in force, leave the date "
+        "out: ../{doc}/",
+    ),
+    link_unknown_fragment=(
+        "the link {href} points at no heading or anchor #{fragment} of {doc}",
+        "link to an existing id of that document (the ¶ links on its page show them) or add "
+        "{{#{fragment}}} to the heading you mean in {doc}",
+    ),
 )
 
 JAPANESE = replace(
@@ -154,6 +178,17 @@ JAPANESE = replace(
     closing_block=(
         ENGLISH.closing_block[0],
         "put tables in an article, or in an appendix after the closing lines ('## 別表第1')",
+    ),
+    link_outside_content=(
+        ENGLISH.link_outside_content[0],
+        "link to another document by its folder, e.g. [利用規約](../terms/), or write the "
+        "page's full https:// address",
+    ),
+    link_unknown_document=(
+        ENGLISH.link_unknown_document[0],
+        "write the folder name of a document in content/ ({documents}), e.g. "
+        "[利用規約](../terms/), or the page's full https:// address if it is published "
+        "elsewhere",
     ),
 )
 
