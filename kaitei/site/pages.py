@@ -192,7 +192,9 @@ def _page(
     in_sitemap: bool = True,
     **context: Any,
 ) -> OutputFile:
-    content = ctx.renderer.page(template, url, lang, alternates=alternates, **context)
+    content = ctx.renderer.page(
+        template, url, lang, alternates=alternates, site=ctx.site, **context
+    )
     return OutputFile(url, content, lang, alternates, in_sitemap)
 
 

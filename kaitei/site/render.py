@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -21,7 +21,8 @@ from markupsafe import Markup
 
 from ..catalogue import Catalogue, load_catalogue
 from ..markdown import html_as_markdown, is_cjk, make_markdown
-from ..model import Article, Break, BulletList, CrossRef, Item, Row, Table, Text
+from ..model import Article, Break, BulletList, CrossRef, Document, Item, Row, Site, Table, Text
+from ..read.sitelinks import SiteTarget, locate
 from . import urls
 from .theme import SiteTheme
 
@@ -83,12 +84,20 @@ class InlineRenderer:
 
     def __init__(self) -> None:
         self._md = _markdown()
-        self._cache: dict[tuple[str, tuple[CrossRef, ...], str], Markup] = {}
+        self._cache: dict[tuple[str, tuple[CrossRef, ...], str, str], Markup] = {}
+        self._site: Site | None = None
+        self._documents: dict[str, Document] = {}
+
+    def use_site(self, site: Site) -> None:
+        """The documents that relative links of the text resolve to (kaitei.read.sitelinks)."""
+        if site is not self._site:
+            self._site, self._documents = site, {d.id: d for d in site.documents}
+            self._cache.clear()
 
     def render(self, text: Text, id_prefix: str = "") -> Markup:
         # Keyed by what the HTML depends on (not the span): unchanged text across versions
-        # renders once.
-        key = (text.source, text.refs, id_prefix)
+        # renders once. A relative link resolves from the file it is written in.
+        key = (text.source, text.refs, id_prefix, text.span.path if text.links else "")
         cached = self._cache.get(key)
         if cached is None:
             cached = self._cache[key] = self._render(text, id_prefix)
@@ -97,10 +106,22 @@ class InlineRenderer:
     def _render(self, text: Text, id_prefix: str) -> Markup:
         tokens = self._md.parseInline(text.source, {})
         children = html_as_markdown(list(tokens[0].children or []) if tokens else [], id_prefix)
+        if text.links and self._documents:
+            self._link_documents(children, text.span.path)
         if text.refs:
             children = self._link_refs(children, text, id_prefix)
         html = self._md.renderer.renderInline(children, self._md.options, {})  # type: ignore[attr-defined]
         return Markup(html.strip())
+
+    def _link_documents(self, children: list[Token], path: str) -> None:
+        # A link to another document of the site goes to its page in this file's language.
+        lang = PurePosixPath(path).stem
+        for token in children:
+            if token.type == "link_open":
+                found = locate(str(token.attrs.get("href", "")), path, lang, self._documents)
+                if isinstance(found, SiteTarget):
+                    url = urls.content_link(found.lang, found.doc, found.version, found.fragment)
+                    token.attrs["href"] = urls.from_root(url)
 
     def _link_refs(self, children: list[Token], text: Text, id_prefix: str) -> list[Token]:
         # Walk the tokens the way the parser built Text.plain, so CrossRef offsets (which
@@ -379,7 +400,11 @@ class Renderer:
         }
 
     def page(self, template: str, url: str, lang: str, **context: Any) -> bytes:
-        """A whole HTML page; `context` may set `alternates`, `switcher`, `title`, `robots`."""
+        """A whole HTML page; `context` may set `alternates`, `switcher`, `title`, `robots`,
+        and `site` (for the policy text's links to other documents)."""
+        site = context.pop("site", None)
+        if site is not None:
+            self.inline.use_site(site)
         values = {
             "alternates": (),
             "switcher": (),
@@ -388,7 +413,7 @@ class Renderer:
             **self._globals(url, lang),
         }
         html = self.env.get_template(template).render(values)
-        return html.encode("utf-8")
+        return urls.rebase(html, url).encode("utf-8")
 
     def text(self, template: str, **context: Any) -> str:
         """A template rendered on its own (feeds, partials); `t` follows `lang` if given."""

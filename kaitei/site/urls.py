@@ -69,6 +69,31 @@ def sitemap() -> str:
     return "sitemap.xml"
 
 
+def content_link(lang: str, doc: str, version_id: str | None, fragment: str) -> str:
+    """A link of the policy text to another document: its version in force or a dated one."""
+    page = version(lang, doc, version_id) if version_id else document(lang, doc)
+    return page + (f"#{fragment}" if fragment else "")
+
+
+# Text rendered once serves pages at several depths (kaitei.site.render caches it), so a link
+# to another page of the site is written from the root behind this mark, and each page makes
+# it relative to itself. The reader refuses this scheme in content, so only we write it.
+_FROM_ROOT = "kaitei-root:"
+
+
+def from_root(url: str) -> str:
+    """A site path (as the functions above give) to be made relative by `rebase`."""
+    return _FROM_ROOT + url
+
+
+def rebase(html: str, page_url: str) -> str:
+    """Every `from_root` link of a page's HTML made relative to the page."""
+    if _FROM_ROOT not in html:
+        return html
+    up = "../" * page_url.count("/")
+    return html.replace(f'href="{_FROM_ROOT}', f'href="{up}')
+
+
 def encoded(url: str) -> str:
     """A URL with anything outside URL syntax percent-encoded (existing escapes kept)."""
     return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
