@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from markupsafe import Markup, escape
+
+from .site.languages import catalogue_for, language_name
 
 _PACKAGE = resources.files("kaitei")
 
@@ -37,23 +40,33 @@ class Catalogue:
             raise CatalogueError(f"kaitei/i18n/{self.lang}.yml has no string {key!r}") from None
         return str(value).format(**params) if params else str(value)
 
+    def html(self, key: str, /, **params: object) -> Markup:
+        """The string as HTML: the parameters are escaped unless they are markup already (a
+        title wrapped in its own `lang`)."""
+        return Markup(escape(self(key))).format(**params)
+
     def language(self, code: str) -> str:
-        """A language's name in this catalogue's language (英語, Japanese); the code if unknown."""
-        return str((self.strings.get("language_names") or {}).get(code, code))
+        """A language's name for a sentence in this catalogue's language (英語, Japanese).
+
+        From kaitei/i18n/languages.yml; its native name where that file has no such word.
+        """
+        return language_name(code, self.lang)
 
     def date(self, value: dt.date) -> str:
         months = self.strings.get("months") or []
         month_name = months[value.month - 1] if len(months) == 12 else str(value.month)
+        days = self.strings.get("day_names") or []
+        day = days[value.day - 1] if value.day <= len(days) else value.day
         return str(self.strings["date_format"]).format(
-            year=value.year, month=value.month, day=value.day, month_name=month_name
+            year=value.year, month=value.month, day=day, month_name=month_name
         )
 
 
 @cache
 def load_catalogue(lang: str) -> Catalogue:
-    """The catalogue for `lang`; languages without one fall back to English strings."""
-    path = i18n_dir() / f"{lang}.yml"
-    if not path.is_file():
-        path = i18n_dir() / "en.yml"
+    """The catalogue for `lang`: its own, or the one that serves it (fr-CA: fr; zh-TW:
+    zh-Hant; see kaitei/site/languages.py). A language no catalogue serves gets the English
+    strings; `kaitei check` warns about it (kaitei/check.py, check_catalogues)."""
+    path = i18n_dir() / f"{catalogue_for(lang) or 'en'}.yml"
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return Catalogue(lang, data)
