@@ -22,6 +22,7 @@ from ..diffout import pair_kind_word, pair_name, strings
 from ..diffout.html import FragmentCache, diff_context
 from ..model import Document, Version
 from . import urls
+from .languages import native_name
 from .output import BuildContext, OutputFile, generator
 from .pages import diff_pairs, unavailable_page
 from .reconstruction import Reconstruction, reconstructed_sides
@@ -83,7 +84,7 @@ def diff_page(ctx: BuildContext, document: Document, old: str, new: str, lang: s
     switcher = tuple(
         LanguageLink(
             other,
-            load_catalogue(other)("language_name"),
+            native_name(other),
             url_of(other),
             other == lang,
             other in present,

@@ -19,7 +19,7 @@ from ..classify import declared_level, is_notice_level
 from ..clock import midnight
 from ..model import ChangeLevel, Document, FrontMatter, Site, Version
 from . import urls
-from .languages import site_languages
+from .languages import native_name, site_languages
 from .output import BuildContext, OutputFile, generator
 from .reconstruction import is_reconstruction
 from .render import LanguageLink
@@ -152,9 +152,7 @@ def banner(document: Document, lang: str, as_of: dt.date) -> Banner | None:
 
 def _switcher(languages: tuple[str, ...], lang: str, url_of: Any) -> tuple[LanguageLink, ...]:
     return tuple(
-        LanguageLink(
-            other, load_catalogue(other)("language_name"), url_of(other), other == lang, True
-        )
+        LanguageLink(other, native_name(other), url_of(other), other == lang, True)
         for other in languages
     )
 

@@ -19,7 +19,7 @@ from ..integrity import version_record
 from ..model import Document, LanguageText, Version
 from . import urls
 from .anchors import anchor_names
-from .languages import site_languages
+from .languages import native_name, site_languages
 from .notices import banner
 from .output import BuildContext, OutputFile, generator
 from .reconstruction import is_reconstruction, reconstruction
@@ -97,7 +97,7 @@ def _switcher(
     return tuple(
         LanguageLink(
             other,
-            load_catalogue(other)("language_name"),
+            native_name(other),
             url_of(other),
             other == lang,
             version is None or version.text(other) is not None,
@@ -306,6 +306,10 @@ def unavailable_page(
         missing=missing or lang,
         available=available,
         doc_title=document.settings.title(lang),
+        # A title not translated into `lang` is shown in the language it is written in.
+        doc_title_lang=(
+            lang if lang in dict(document.settings.titles) else document.settings.authoritative
+        ),
     )
 
 
@@ -463,7 +467,7 @@ def documents_page(ctx: BuildContext, lang: str, languages: tuple[str, ...]) -> 
         switcher=tuple(
             LanguageLink(
                 other,
-                load_catalogue(other)("language_name"),
+                native_name(other),
                 urls.language_home(other),
                 other == lang,
                 True,
@@ -478,7 +482,12 @@ def chooser_page(ctx: BuildContext, languages: tuple[str, ...]) -> OutputFile:
     # The chooser speaks every language; its own lang is the first site language.
     lang = languages[0] if languages else "en"
     choices = [
-        {"lang": other, "t": load_catalogue(other), "url": urls.language_home(other)}
+        {
+            "lang": other,
+            "t": load_catalogue(other),
+            "name": native_name(other),
+            "url": urls.language_home(other),
+        }
         for other in languages
     ]
     alternates = (*((other, urls.language_home(other)) for other in languages), ("x-default", ""))

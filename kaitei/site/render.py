@@ -24,6 +24,7 @@ from ..markdown import html_as_markdown, is_cjk, make_markdown
 from ..model import Article, Break, BulletList, CrossRef, Document, Item, Row, Site, Table, Text
 from ..read.sitelinks import SiteTarget, locate
 from . import urls
+from .languages import direction
 from .theme import SiteTheme
 
 _PACKAGE = resources.files("kaitei")
@@ -252,6 +253,17 @@ def _prefixed(html: str, prefix: str) -> str:
 # --- pages --------------------------------------------------------------------------------
 
 
+def dir_attr(text_lang: str, page_lang: str) -> Markup:
+    """` dir="…"` for an element in `text_lang` when it runs the other way from the page.
+
+    Nothing when both run the same way, so left-to-right sites' pages are unchanged; a
+    `dir` on an inline element also isolates it, so a name in Arabic inside an English
+    sentence (or the reverse) does not reorder its neighbours.
+    """
+    way = direction(text_lang)
+    return Markup(f' dir="{way}"') if way != direction(page_lang) else Markup("")
+
+
 @dataclass(frozen=True, slots=True)
 class LanguageLink:
     """One entry of the language switcher."""
@@ -307,6 +319,8 @@ class Renderer:
         self.env.globals["row_spans"] = row_spans
         self.env.globals["article_html"] = self.article
         self.env.globals["unit_rows"] = self.unit_rows
+        self.env.globals["dir_of"] = direction
+        self.env.globals["dir_attr"] = dir_attr
         self._policy_modules: dict[str, Any] = {}
         self._articles: dict[tuple[Hashable, str], str] = {}
         self._units: dict[tuple[Hashable, str, str], list[tuple[str, str]]] = {}
