@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from .model import (
 )
 from .pathsafety import check_document_id
 from .read.sitelinks import check_site_links
+from .site.languages import catalogue_for
 
 CheckFn = Callable[[Site, Collector, "CheckOptions"], None]
 
@@ -69,7 +71,52 @@ def check_site(root: Path, as_of: dt.date, strict: bool = False) -> tuple[Site, 
         extra(site, out, options)
     check_translates(site, out)
     check_site_links(site, out, as_of)
+    check_catalogues(site, root, out)
     return site, imported_history(site, out.sorted())
+
+
+def check_catalogues(site: Site, root: Path, out: Collector) -> None:
+    """One warning per language that no UI catalogue serves: its pages use English UI strings.
+
+    Not an error: the policy text is the content and is published as written; only the
+    site's own words (headings, dates, banners) are missing in that language.
+    """
+    warned: set[str] = set()
+    for document in site.documents:
+        for lang in document.settings.languages:
+            if lang in warned or catalogue_for(lang) is not None:
+                continue
+            warned.add(lang)
+            out.add(
+                _declaration(root, document.settings.path, lang),
+                f"no UI catalogue for the language '{lang}' (kaitei/i18n/{lang}.yml): its "
+                "pages are built with the English UI strings",
+                f"the policy text in '{lang}' is published as written; to translate the site's "
+                f"own words, copy kaitei/i18n/en.yml to kaitei/i18n/{lang}.yml and translate "
+                "every value (see 'Languages' in docs/format.md)",
+                code="no-catalogue",
+                severity="warning",
+            )
+
+
+def _declaration(root: Path, path: str, lang: str) -> tuple[str, int, int]:
+    """Where document.yml names `lang`: the `languages:` line and the tag's column on it."""
+    try:
+        lines = (root / path).read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return (path, 1, 1)
+    tag = re.compile(rf"(?<![\w-]){re.escape(lang)}(?![\w-])")
+    start = next((n for n, line in enumerate(lines) if line.startswith("languages:")), None)
+    if start is None:
+        return (path, 1, 1)
+    # The list may run on over indented lines or a block sequence (`- fr`).
+    for n in range(start, len(lines)):
+        if n > start and lines[n][:1] not in (" ", "\t", "-"):
+            break
+        found = tag.search(lines[n].split("#")[0])
+        if found:
+            return (path, n + 1, found.start() + 1)
+    return (path, start + 1, 1)
 
 
 def check_document(document: Document, out: Collector) -> None:
