@@ -188,8 +188,87 @@ def test_right_to_left_languages() -> None:
 # --- the ten-language sample, built by `kaitei build` ------------------------------------------
 
 
-def make_site(root: Path, languages: tuple[str, ...]) -> Path:
-    """A site from `kaitei init` (text in ja and en) whose document declares `languages`."""
+# An Arabic-only document in two versions: a version page with its table of contents, a
+# history and a 新旧対照表 to read right to left.
+TERMS_SETTINGS = """titles:
+  ar: شروط الاستخدام
+authoritative: ar
+languages: [ar]
+timezone: Asia/Dubai
+notice_period_days: 30
+banner_days_after: 30
+diff_layout: new-left
+"""
+TERMS_2026_01 = """---
+effective: 2026-01-01
+change: enacted
+summary: >-
+  وضعت الشركة شروط الاستخدام هذه.
+changes:
+  - الإصدار الأول
+---
+
+# شروط الاستخدام
+
+تحدد هذه الشروط قواعد استخدام الخدمات التي تقدمها الشركة.
+
+## المادة 1 (التعريفات)
+
+يُقصد بـ«المستخدم» كل شخص يستخدم الخدمات.
+
+## المادة 2 (الحساب)
+
+يلتزم المستخدم بالحفاظ على سرية بيانات حسابه.
+
+## المادة 3 (التواصل)
+
+للاستفسار عن هذه الشروط، يُرجى التواصل عبر privacy@example.com.
+
+* * *
+
+2026-01-01
+"""
+TERMS_2026_05 = """---
+effective: 2026-05-01
+change: notice
+announced: 2026-03-01
+summary: >-
+  أضافت الشركة مادة بشأن إنهاء الحساب.
+changes:
+  - أُضيفت المادة 3 (إنهاء الحساب).
+---
+
+# شروط الاستخدام
+
+تحدد هذه الشروط قواعد استخدام الخدمات التي تقدمها الشركة.
+
+## المادة 1 (التعريفات)
+
+يُقصد بـ«المستخدم» كل شخص طبيعي أو اعتباري يستخدم الخدمات.
+
+## المادة 2 (الحساب)
+
+يلتزم المستخدم بالحفاظ على سرية بيانات حسابه.
+
+## المادة 3 (إنهاء الحساب)
+
+يجوز للمستخدم إنهاء حسابه في أي وقت.
+
+## المادة 4 (التواصل)
+
+للاستفسار عن هذه الشروط، يُرجى التواصل عبر privacy@example.com.
+
+* * *
+
+2026-01-01
+2026-05-01
+"""
+TERMS_DIFF = "ar/terms/diff/2026-01-01/2026-05-01/index.html"
+
+
+def make_site(root: Path, languages: tuple[str, ...], arabic_terms: bool = False) -> Path:
+    """A site from `kaitei init` (text in ja and en) whose document declares `languages`;
+    with `arabic_terms`, also an Arabic-only document in two versions."""
     _kaitei(["init", "--lang", "ja,en", "--as-of", "2026-01-01", str(root)], root.parent)
     settings = root / "content/privacy/document.yml"
     text = settings.read_text("utf-8")
@@ -197,6 +276,12 @@ def make_site(root: Path, languages: tuple[str, ...]) -> Path:
     settings.write_text(
         text.replace("languages: [ja, en]", f"languages: [{', '.join(languages)}]"), "utf-8"
     )
+    if arabic_terms:
+        terms = root / "content/terms"
+        for version, body in (("2026-01-01", TERMS_2026_01), ("2026-05-01", TERMS_2026_05)):
+            (terms / version).mkdir(parents=True)
+            (terms / version / "ar.md").write_text(body, "utf-8")
+        (terms / "document.yml").write_text(TERMS_SETTINGS, "utf-8")
     return root
 
 
@@ -218,7 +303,7 @@ def build_site(root: Path) -> tuple[Path, str]:
 
 @pytest.fixture(scope="module")
 def ten(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    return build_site(make_site(tmp_path_factory.mktemp("ten") / "site", TEN))
+    return build_site(make_site(tmp_path_factory.mktemp("ten") / "site", TEN, arabic_terms=True))
 
 
 def _page(site: Path, path: str) -> str:
@@ -324,6 +409,21 @@ def test_the_policy_texts_are_there_in_ja_and_en(ten: tuple[Path, str]) -> None:
     site, _ = ten
     assert "noindex" not in _page(site, "ja/privacy/index.html")
     assert "noindex" not in _page(site, "en/privacy/index.html")
+
+
+def test_an_arabic_document_reads_right_to_left(ten: tuple[Path, str]) -> None:
+    site, _ = ten
+    for path in ("ar/terms/index.html", "ar/terms/history/index.html", TERMS_DIFF):
+        assert _html_tag(_page(site, path)) == '<html lang="ar" dir="rtl">', path
+    version = _page(site, "ar/terms/index.html")
+    assert '<nav class="toc toc-side" aria-label="المحتويات">' in version
+    assert "المادة 4 (التواصل)" in version
+    diff = _page(site, TERMS_DIFF)
+    assert "النص المُعدَّل (الساري اعتبارًا من 1 مايو 2026)" in diff
+    assert "النص السابق (الساري اعتبارًا من 1 يناير 2026)" in diff
+    # The switcher of a page in Arabic marks the left-to-right names (see the privacy pages);
+    # the chooser, in Japanese, marks the Arabic entry right to left.
+    assert '<li lang="ar" dir="rtl">' in _page(site, "index.html")
 
 
 def test_the_ten_language_build_warns_only_about_missing_texts(ten: tuple[Path, str]) -> None:
