@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import Collector
+from . import cache
+from .diagnostics import Collector, Diagnostic
 from .frontmatter import (
     load_mapping,
     parse_document_settings,
@@ -93,6 +95,45 @@ def load_language_text(
     text = read_text(path, rel, out)
     if text is None:
         return None
+    store = cache.current()
+    if store is None:
+        return _parse_language_text(text, rel, lang, out, authoritative, ids_of)
+    # A translation takes its ids from the authoritative text: its key includes that text's.
+    master = store.text_key(ids_of) if ids_of is not None else ""
+    if master is None:  # the authoritative text came from elsewhere: nothing to key on
+        return _parse_language_text(text, rel, lang, out, authoritative, ids_of)
+    role = "authoritative" if authoritative else "translation"
+    key = store.key("text", rel, lang, role, master, text)
+    parsed = store.get("text", key, ParsedText)
+    if parsed is None:
+        mark = len(out.items)
+        result = _parse_language_text(text, rel, lang, out, authoritative, ids_of)
+        parsed = ParsedText(result, tuple(out.items[mark:]))
+        store.put("text", key, parsed)
+    else:
+        out.extend(parsed.diagnostics)
+    if parsed.text is not None:
+        store.remember_text(parsed.text, key)
+    return parsed.text
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedText:
+    """A cached parse: the text (None when it failed) and the problems the parse reported."""
+
+    text: LanguageText | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def _parse_language_text(
+    text: str,
+    rel: str,
+    lang: str,
+    out: Collector,
+    authoritative: bool,
+    ids_of: LanguageText | None,
+) -> LanguageText | None:
+    """Front matter and body of one decoded file; a pure function of its arguments (cached)."""
     front, front_line, body, body_line = split_front_matter(text)
     if front is None:
         out.add(

@@ -25,6 +25,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from .cache import Cache, cache_dir, open_cache, session
 from .catalogue import i18n_dir
 from .clock import ClockError
 from .diagnostics import KaiteiError
@@ -43,12 +44,16 @@ class KaiteiPluginConfig(Config):  # type: ignore[no-untyped-call]
     # YYYY-MM-DD (YAML reads an unquoted date as a date); $KAITEI_AS_OF wins.
     as_of = c.Optional(c.Type((str, dt.date)))
     strict = c.Type(bool, default=False)  # warnings from `kaitei check` fail the build
+    cache = c.Type(bool, default=True)  # .kaitei-cache/ between builds (kaitei.cache)
 
 
 class KaiteiPlugin(BasePlugin[KaiteiPluginConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self._outputs: list[OutputFile] = []
         self._serving = False
+        # One cache for the plugin's life: under `serve` its memory layer keeps the previous
+        # build's parsed files and diffs, so a rebuild re-reads only what an edit changed.
+        self._cache: Cache | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._serving = command == "serve"
@@ -65,6 +70,12 @@ class KaiteiPlugin(BasePlugin[KaiteiPluginConfig]):  # type: ignore[no-untyped-c
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         root = self._root(config)
+        if self.config.cache and (self._cache is None or self._cache.root != cache_dir(root)):
+            self._cache = open_cache(root)
+        with session(self._cache if self.config.cache else None, prune=not self._serving):
+            self._build(root, config)
+
+    def _build(self, root: Path, config: MkDocsConfig) -> None:
         try:
             configured = str(self.config.as_of) if self.config.as_of else None
             as_of = resolve_as_of(root, None, os.environ, configured)

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..cache import open_cache, session
 from ..site.build import build
 
 
@@ -19,13 +20,18 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="build as of this date")
     parser.add_argument("--strict", action="store_true", help="warnings fail the build too")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="ignore and leave alone .kaitei-cache/"
+    )
     parser.add_argument("--root", type=Path, default=Path("."), help=argparse.SUPPRESS)
     parser.add_argument("--site-dir", type=Path, default=None, help=argparse.SUPPRESS)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    result = build(args.root, args.as_of, args.strict, args.site_dir)
+    # The cache keeps what this build used and drops the rest (kaitei.cache).
+    with session(None if args.no_cache else open_cache(args.root), prune=True):
+        result = build(args.root, args.as_of, args.strict, args.site_dir)
     for diagnostic in result.diagnostics:
         print(diagnostic.format(), file=sys.stderr)
     print(f"built {result.files} files into {result.site_dir} (as of {result.as_of})")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..cache import open_cache, session
 from ..check import check_site
 from ..diagnostics import to_json
 from ..site.build import read_config, resolve_as_of
@@ -16,6 +17,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="the date to check against")
     parser.add_argument("--strict", action="store_true", help="warnings fail too")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="ignore and leave alone .kaitei-cache/"
+    )
     parser.add_argument("--root", type=Path, default=Path("."), help=argparse.SUPPRESS)
     parser.set_defaults(run=run)
 
@@ -23,7 +27,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def run(args: argparse.Namespace) -> int:
     # The build's clock: --as-of, $KAITEI_AS_OF, SOURCE_DATE_EPOCH, else today in the
     # document's time zone (what is "published" depends on it).
-    _, diagnostics = check_site(args.root, resolve_as_of(args.root, args.as_of), args.strict)
+    as_of = resolve_as_of(args.root, args.as_of)
+    # A check uses a part of what a build uses: it reads and adds entries, never prunes.
+    with session(None if args.no_cache else open_cache(args.root)):
+        _, diagnostics = check_site(args.root, as_of, args.strict)
     diagnostics = sorted(
         [*diagnostics, *site_url_problems(args.root, read_config(args.root).base_url)]
     )

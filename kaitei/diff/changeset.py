@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Literal, get_args
 
+from .. import cache as between_builds
 from ..model import CrossRef, Document, LanguageText, Span
 from .align import Guide, Match, align_texts
 from .inline import InlineEdit, diff_text, link_edits
@@ -334,8 +335,39 @@ def diff_texts(
     """The ChangeSet of two language texts (no cross-language flags).
 
     With `guide` (a language and its pairs), units pair as they did in that language; the
-    ids it does not know are aligned on their own text and listed in `fallback`.
+    ids it does not know are aligned on their own text and listed in `fallback`. Taken from
+    the cache between builds when both texts came from it (kaitei.cache).
     """
+    store = between_builds.current()
+    old_key = store.text_key(old) if store is not None else None
+    new_key = store.text_key(new) if store is not None else None
+    if store is None or old_key is None or new_key is None:
+        return _diff_texts(doc, old, new, old_version, new_version, cache, guide)
+    key = store.key("changeset", doc, old_version, new_version, old_key, new_key, _guide_key(guide))
+    found = store.get("changeset", key, ChangeSet)
+    if found is None:
+        found = _diff_texts(doc, old, new, old_version, new_version, cache, guide)
+        store.put("changeset", key, found)
+    return found
+
+
+def _guide_key(guide: tuple[str, Guide] | None) -> str:
+    """The guide's pairs as text (its `fallback` is output, not input)."""
+    if guide is None:
+        return ""
+    lang, pairs = guide
+    return repr((lang, sorted(pairs.pairs.items()), sorted(pairs.old_ids), sorted(pairs.new_ids)))
+
+
+def _diff_texts(
+    doc: str,
+    old: LanguageText,
+    new: LanguageText,
+    old_version: str,
+    new_version: str,
+    cache: DiffCache | None,
+    guide: tuple[str, Guide] | None,
+) -> ChangeSet:
     matches = align_texts(
         old, new, cache.units if cache is not None else None, guide[1] if guide else None
     )
