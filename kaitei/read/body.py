@@ -24,7 +24,7 @@ from .html import is_picture
 from .lists import read_break, read_list_leaf, read_table
 from .numbering import appendix_id
 from .references import RefContext
-from .roundtrip import layouts, to_markdown, unplaced
+from .roundtrip import layouts, pieces, to_markdown, unplaced
 from .sections import read_heading
 from .units import read_paragraph
 
@@ -208,7 +208,8 @@ def check_nothing_lost(text: LanguageText, out: Collector, excused: set[int] | N
     `excused`: lines already reported as refused (their text is in a message, not lost).
     """
     hints = hints_for(text.lang)
-    rebuilt = to_markdown(text)
+    walked = pieces(text)
+    rebuilt = to_markdown(text, walked)
     flagged = {d.line for d in out.errors if d.path == text.path} | (excused or set())
     front_lines = text.front.count("\n")
     if rebuilt != text.source:
@@ -226,7 +227,7 @@ def check_nothing_lost(text: LanguageText, out: Collector, excused: set[int] | N
             out.add((text.path, line, column), message.format(text=snippet), hint,
                     code="lost-text")  # fmt: skip
         return
-    for layout, offset in layouts(text):
+    for layout, offset in layouts(text, walked):
         for at, words in unplaced(layout):
             position = offset + at
             line = text.source.count("\n", 0, position) + 1

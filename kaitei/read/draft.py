@@ -7,6 +7,7 @@ and after it (`lead`, `trail`) and the model gives the file back exactly.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..diagnostics import Collector, Severity
@@ -100,13 +101,7 @@ class Draft:
     def position(self, offset: int) -> tuple[int, int]:
         """File line and column of a body offset."""
         starts = self.blocks.line_starts
-        low, high = 0, len(starts) - 1
-        while low < high:
-            middle = (low + high + 1) // 2
-            if starts[middle] <= offset:
-                low = middle
-            else:
-                high = middle - 1
+        low = max(0, bisect_right(starts, offset) - 1)
         return self.file_line(low), offset - starts[low] + 1
 
     def span_at(self, offset: int) -> Span:

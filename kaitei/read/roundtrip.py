@@ -33,63 +33,71 @@ _LAYOUT_LINE = re.compile(
 _TRAIL = re.compile(r"^[ \t]*(?:\#+)?[ \t]*(?:\{:?[^{}\n]*\})?[ \t]*\n?$")
 
 
-def to_markdown(lt: LanguageText) -> str:
-    """The file rebuilt from the model alone."""
-    return "".join(piece for _, piece in _kinds(lt))
+Pieces = list[tuple[str, str]]  # (kind, piece): "front", "text" or "layout"
 
 
-def layouts(lt: LanguageText) -> Iterator[tuple[str, int]]:
+def to_markdown(lt: LanguageText, walked: Pieces | None = None) -> str:
+    """The file rebuilt from the model alone (`walked`: its `pieces`, if already known)."""
+    return "".join([piece for _, piece in (walked if walked is not None else pieces(lt))])
+
+
+def layouts(lt: LanguageText, walked: Pieces | None = None) -> Iterator[tuple[str, int]]:
     """Every piece of layout with its offset in the rebuilt file (for `unplaced`)."""
     offset = 0
-    for kind, piece in _kinds(lt):
+    for kind, piece in walked if walked is not None else pieces(lt):
         if kind == "layout":
             yield piece, offset
         offset += len(piece)
 
 
-def _kinds(lt: LanguageText) -> Iterator[tuple[str, str]]:
-    # The same walk as `pieces`, saying which piece is layout: a Text's lead and trail, the
-    # lead of a table or break (their own lines are rows and rules), and the file's end.
-    def text(t: Text) -> Iterator[tuple[str, str]]:
-        yield "layout", t.lead
-        yield "text", t.source
-        yield "layout", t.trail
+def pieces(lt: LanguageText) -> Pieces:
+    """The model walked in file order, saying which piece is layout: a Text's lead and
+    trail, the lead of a table or break (their own lines are rows and rules), the file's end."""
+    # Appends rather than nested generators: every file read is walked, and the generator
+    # frames cost more than the walk itself.
+    out: Pieces = [("front", lt.front)]
+    add = out.append
 
-    def block(b: Block) -> Iterator[tuple[str, str]]:
+    def text(t: Text) -> None:
+        add(("layout", t.lead))
+        add(("text", t.source))
+        add(("layout", t.trail))
+
+    def block(b: Block) -> None:
         if isinstance(b, Text):
-            yield from text(b)
+            text(b)
         elif isinstance(b, BulletList):
             for entry in b.items:
-                yield from text(entry)
+                text(entry)
         elif isinstance(b, Table | Break):
-            yield "text", b.source
+            add(("text", b.source))
 
-    def item(i: Item) -> Iterator[tuple[str, str]]:
+    def item(i: Item) -> None:
         for b in i.blocks:
-            yield from block(b)
+            block(b)
         for child in i.children:
-            yield from item(child)
+            item(child)
 
-    def article(a: Article) -> Iterator[tuple[str, str]]:
+    def article(a: Article) -> None:
         if a.head is not None:
-            yield from text(a.head)
+            text(a.head)
         for para in a.paragraphs:
             for b in para.blocks:
-                yield from block(b)
+                block(b)
             for i in para.items:
-                yield from item(i)
+                item(i)
 
-    yield "front", lt.front
-    yield from text(lt.title)
+    text(lt.title)
     for b in lt.preamble:
-        yield from block(b)
+        block(b)
     for a in lt.articles:
-        yield from article(a)
+        article(a)
     for line in lt.closing:
-        yield from text(line.text)
+        text(line.text)
     for a in lt.appendices:
-        yield from article(a)
-    yield "layout", lt.trail
+        article(a)
+    add(("layout", lt.trail))
+    return out
 
 
 def unplaced(layout: str) -> list[tuple[int, str]]:

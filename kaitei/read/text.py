@@ -6,6 +6,7 @@ every problem of a file at once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -65,11 +66,16 @@ def read_inline(
     references: Mapping[str, object],
 ) -> Pending:
     """Parse one unit's inline Markdown: plain text, links, anchors, references."""
-    env: dict[str, object] = {"references": dict(references)} if references else {}
-    # The inline rules alone, without parseInline's core pass over one-unit "documents"
-    # (normalising, wrapping, joining text tokens): this is the reader's hottest call.
-    children: list[Token] = []
-    _MD.inline.parse(source, _MD, env, children)
+    if _MARKUP.search(source) is None:
+        # Plain text and soft breaks (the tokens _plain_tokens stands for), read directly.
+        plain = _Plain()
+        for index, part in enumerate(source.split("\n")):
+            plain.broken = index > 0
+            if part:
+                plain.add(part)
+        stripped = plain.text.strip()
+        return Pending(source, stripped, span, find_refs(stripped))
+    children = inline_tokens(source, references)
     plain = _Plain()
     links: list[Link] = []
     anchors: list[str] = []
@@ -128,6 +134,37 @@ def read_inline(
         for k in links
     )
     return Pending(source, stripped, span, find_refs(stripped), shifted, tuple(anchors))
+
+
+# Where one of the inline rules (escape, code span, emphasis, link, image, autolink, HTML,
+# entity) can start, or where a line break is more than a soft break: most units of a policy
+# have none, and their tokens are known without running the rules (half the reader's time).
+_MARKUP = re.compile(r"[\\`*_\[\]!<&]|[ \t]\n|\n[ \t]")
+
+
+def inline_tokens(source: str, references: Mapping[str, object]) -> list[Token]:
+    """markdown-it's inline tokens of one unit, as `_MD.inline.parse` gives them."""
+    if _MARKUP.search(source) is None:
+        return _plain_tokens(source)
+    env: dict[str, object] = {"references": dict(references)} if references else {}
+    # The inline rules alone, without parseInline's core pass over one-unit "documents"
+    # (normalising, wrapping, joining text tokens): this is the reader's hottest call.
+    children: list[Token] = []
+    _MD.inline.parse(source, _MD, env, children)
+    return children
+
+
+def _plain_tokens(source: str) -> list[Token]:
+    """Text and soft breaks: what the rules make of a source without markup."""
+    tokens: list[Token] = []
+    for index, line in enumerate(source.split("\n")):
+        if index:
+            tokens.append(Token("softbreak", "br", 0))
+        if line:
+            token = Token("text", "", 0)
+            token.content = line
+            tokens.append(token)
+    return tokens
 
 
 def _closed(opened: tuple[int | None, str], end: int) -> Link:
