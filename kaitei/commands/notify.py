@@ -34,6 +34,7 @@ from ..notify import (
     deliver,
     format_summary,
 )
+from ..notify.message import english_fallbacks
 from ..site import urls
 from ..site.build import _TolerantLoader, read_config, resolve_as_of
 from ..site.notices import meta
@@ -169,6 +170,12 @@ def _run(args: argparse.Namespace) -> int:
         known = ", ".join(v.id for v in document.versions)
         raise UsageError(f"{document.id} has no version '{args.version}'", f"versions: {known}")
     notice = notice_mail(document, version, base_url, args, config.root)
+    for lang in english_fallbacks(notice.languages):
+        print(
+            f"kaitei notify: warning: no email templates for '{lang}' "
+            f"(kaitei/notify/templates/{lang}/): its recipients get the English email",
+            file=sys.stderr,
+        )
     _refuse_paths_in_site(args, root, config.site_dir)
     _warn_about_timing(document, version, as_of)
 

@@ -20,6 +20,24 @@ from .errors import MessageError
 from .recipients import Recipient
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+# The email a recipient gets when their language has no templates (with a warning).
+FALLBACK_LANGUAGE = "en"
+
+
+def template_language(lang: str, templates_dir: Path = TEMPLATES_DIR) -> str | None:
+    """The template folder that serves `lang`: its own, else its longest prefix's (`fr-CA`
+    → `fr`); None when none does and the recipient gets the English email."""
+    subtags = lang.split("-")
+    for end in range(len(subtags), 0, -1):
+        folder = "-".join(subtags[:end])
+        if (templates_dir / folder / "subject.txt").is_file():
+            return folder
+    return None
+
+
+def english_fallbacks(languages: tuple[str, ...], templates_dir: Path = TEMPLATES_DIR) -> list[str]:
+    """The languages whose recipients get the English email: no templates serve them."""
+    return [lang for lang in languages if template_language(lang, templates_dir) is None]
 
 
 class _CachingHeaderRegistry(HeaderRegistry):
@@ -101,10 +119,19 @@ class MessageBuilder:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        # A language without templates gets the English email, text included when there is an
+        # English text: a whole message in one language, not English words around French ones.
+        self._mail_language = {
+            lang: template_language(lang, templates_dir)
+            or (FALLBACK_LANGUAGE if FALLBACK_LANGUAGE in notice.texts else lang)
+            for lang in notice.languages
+        }
         try:
             self._templates = {
                 lang: tuple(
-                    self._env.get_template(f"{lang}/{name}")
+                    self._env.get_template(
+                        f"{template_language(lang, templates_dir) or FALLBACK_LANGUAGE}/{name}"
+                    )
                     for name in ("subject.txt", "body.txt", "body.html")
                 )
                 for lang in notice.languages
@@ -126,7 +153,7 @@ class MessageBuilder:
 
     def build(self, recipient: Recipient, now: datetime) -> EmailMessage:
         notice = self.notice
-        text = notice.texts[recipient.language]
+        text = notice.texts[self._mail_language[recipient.language]]
         context = self._context(recipient)
         subject_t, text_t, html_t = self._templates[recipient.language]
         try:
@@ -159,7 +186,9 @@ class MessageBuilder:
         msg.set_content(body_text, charset="utf-8")
         msg.add_alternative(body_html, subtype="html", charset="utf-8")
         # After the bodies: set_content() clears every Content-* header.
-        msg["Content-Language"] = _checked(recipient.language, "language", header_text_problem)
+        msg["Content-Language"] = _checked(
+            self._mail_language[recipient.language], "language", header_text_problem
+        )
         # The default boundary is random; a fixed one keeps dry-run output byte-identical.
         # "=_" can occur in neither base64 nor quoted-printable text, so it cannot collide.
         msg.set_boundary(f"=_kaitei_{msg_id[8:40]}")
@@ -167,18 +196,19 @@ class MessageBuilder:
 
     def _context(self, recipient: Recipient) -> dict[str, object]:
         notice = self.notice
-        text = notice.texts[recipient.language]
+        language = self._mail_language[recipient.language]
+        text = notice.texts[language]
         return {
             "doc": notice.doc,
             "version": notice.version,
             "level": notice.level,
             "effective": notice.effective,
             "announced": notice.announced,
-            "effective_text": long_date(notice.effective, recipient.language),
-            "announced_text": long_date(notice.announced, recipient.language),
-            "language": recipient.language,
+            "effective_text": long_date(notice.effective, language),
+            "announced_text": long_date(notice.announced, language),
+            "language": language,
             "authoritative_language": notice.authoritative_language,
-            "is_translation": recipient.language != notice.authoritative_language,
+            "is_translation": language != notice.authoritative_language,
             "recipient_name": recipient.name,
             "title": text.title,
             "summary": text.summary,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from kaitei.notify import MessageBuilder, MessageError, NoticeMail, Recipient, message_id
+from kaitei.notify.message import TEMPLATES_DIR
 from tests.notify.support import sample_notice
 
 NOW = datetime(2020, 8, 31, 9, 0, tzinfo=UTC)
@@ -151,10 +153,23 @@ def test_editorial_changes_are_not_emailed(notice: NoticeMail) -> None:
         MessageBuilder(dataclasses.replace(notice, level="editorial"))  # type: ignore[arg-type]
 
 
-def test_language_without_templates_fails_up_front(notice: NoticeMail) -> None:
+def test_language_without_templates_gets_the_english_email(notice: NoticeMail) -> None:
+    fr = dataclasses.replace(notice.texts["en"], title="Politique de confidentialité")
+    with_fr = dataclasses.replace(notice, texts={**notice.texts, "fr": fr})
+    msg = MessageBuilder(with_fr).build(Recipient("a@example.fr", "fr", "", 2), NOW)
+    english = build(notice, "en", "")
+    # The English email, English text included: one language, not English words around French.
+    assert msg["Content-Language"] == "en"
+    assert msg["Subject"] == english["Subject"]
+    assert notice.texts["en"].title in msg["Subject"]
+
+
+def test_missing_english_templates_fail_up_front(notice: NoticeMail, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR / "ja", templates / "ja")
     fr = dataclasses.replace(notice.texts["en"])
-    with pytest.raises(MessageError, match=r"no email template fr/subject.txt"):
-        MessageBuilder(dataclasses.replace(notice, texts={**notice.texts, "fr": fr}))
+    with pytest.raises(MessageError, match=r"no email template en/subject.txt"):
+        MessageBuilder(dataclasses.replace(notice, texts={**notice.texts, "fr": fr}), templates)
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])

@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 import string
 import subprocess
 import sys
+from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,7 @@ NATIVE = {
     "ar": "العربية",
 }
 AS_OF = "2026-06-01"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _catalogue(lang: str) -> dict[str, Any]:
@@ -458,3 +461,37 @@ def test_a_language_without_a_catalogue_builds_in_english_with_one_warning(
     site, stderr = build_site(root)
     assert "no UI catalogue for the language 'he'" in stderr
     assert _html_tag(_page(site, "he/privacy/index.html")) == '<html lang="he" dir="rtl">'
+
+
+# --- notice emails for a language without templates ------------------------------------------
+
+
+def test_a_language_without_email_templates_gets_the_english_email(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    root.mkdir()
+    for name in ("mkdocs.yml", "content", "theme", "docs"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        elif source.is_file():
+            shutil.copyfile(source, root / name)
+    settings = root / "content/privacy/document.yml"
+    text = settings.read_text("utf-8")
+    settings.write_text(text.replace("languages: [ja, en]", "languages: [ja, en, fr]"), "utf-8")
+    recipients = tmp_path / "recipients.csv"
+    recipients.write_text("email,language,name\na@example.com,fr,A\nb@example.com,ja,B\n")
+    out = tmp_path / "out"
+    args = ["notify", "privacy", "2020-10-01", "--recipients", str(recipients)]
+    args += ["--dry-run", str(out), "--from", "legal@example.com", "--as-of", "2020-09-01"]
+    result = _kaitei(args, root)
+    assert result.stderr.count("warning: no email templates for 'fr'") == 1
+    assert "its recipients get the English email" in result.stderr
+    mails = {}
+    for path in sorted(out.glob("*.eml")):
+        mail = message_from_bytes(path.read_bytes(), policy=policy.default)
+        mails[str(mail["To"])] = mail
+    french, japanese = mails["A <a@example.com>"], mails["B <b@example.com>"]
+    assert french["Content-Language"] == "en"
+    assert french["Subject"].startswith("Important: changes to our Privacy Policy")
+    assert "1 October 2020" in french["Subject"]
+    assert japanese["Content-Language"] == "ja"
