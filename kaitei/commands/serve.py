@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 from ..site.build import AS_OF_ENV
 
@@ -20,9 +21,24 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     parser.set_defaults(run=run)
 
 
+# MkDocs polls the watched folders every 0.5 s: half the edit-to-reload budget (300 ms) before
+# the rebuild starts. content/ and the themes are a few hundred files: stat-ing them ten
+# times a second costs next to nothing.
+POLLING_SECONDS = 0.1
+
+
 def run(args: argparse.Namespace) -> int:
     # MkDocs is the shell for serving; it is imported here, never in the core.
-    from mkdocs.commands.serve import serve
+    from mkdocs.commands import serve as mkdocs_serve
+    from mkdocs.livereload import LiveReloadServer
+
+    class _Server(LiveReloadServer):
+        def __init__(self, *positional: Any, **options: Any) -> None:
+            options.setdefault("polling_interval", POLLING_SECONDS)
+            super().__init__(*positional, **options)
+
+    # `mkdocs serve` makes its server from this module global: ours polls faster.
+    mkdocs_serve.LiveReloadServer = _Server  # type: ignore[attr-defined]
 
     if args.as_of:
         os.environ[AS_OF_ENV] = args.as_of
@@ -32,5 +48,5 @@ def run(args: argparse.Namespace) -> int:
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
-    serve(str(args.root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True)
+    mkdocs_serve.serve(str(args.root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True)
     return 0

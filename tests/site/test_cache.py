@@ -267,3 +267,41 @@ def test_the_key_changes_with_the_code_fingerprint(monkeypatch: pytest.MonkeyPat
     assert store.key("text", "a.md", "en") != key
     # Parts are length-prefixed: moving a boundary gives another key.
     assert kcache.key_of("ab", "c") != kcache.key_of("a", "bc")
+
+
+def _mkdocs_build_twice(repo: Path, command: str) -> Cache | None:
+    """Two builds by one plugin instance, as `mkdocs serve` (or `mkdocs build`) runs them."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    previous = os.getcwd()
+    os.chdir(repo)
+    os.environ["KAITEI_AS_OF"] = AS_OF
+    try:
+        config = load_config(str(repo / "mkdocs.yml"), site_dir=str(repo / "served"))
+        config.plugins.on_startup(command=command, dirty=False)
+        plugin = config.plugins["kaitei"]
+        mkdocs_build(config)
+        mkdocs_build(config)
+    finally:
+        os.environ.pop("KAITEI_AS_OF")
+        os.chdir(previous)
+    store: Cache | None = plugin._cache  # type: ignore[attr-defined]
+    return store
+
+
+def test_serve_keeps_the_previous_build_in_memory(repo: Path) -> None:
+    store = _mkdocs_build_twice(repo, "serve")
+    assert store is not None
+    # The second build found every text in memory: no file was read again.
+    assert store.misses == 0 and store.hits >= 4
+    assert len(store.memory) == len(store.used) and len(store.memory) > 4
+
+
+def test_the_plugin_option_cache_false_leaves_no_cache(repo: Path) -> None:
+    config = repo / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\n  - kaitei\n" in text
+    config.write_text(text.replace("\n  - kaitei\n", "\n  - kaitei:\n      cache: false\n"))
+    _mkdocs_build_twice(repo, "build")  # MkDocs keeps plugin objects: another test's cache
+    assert not (repo / ".kaitei-cache").exists()
