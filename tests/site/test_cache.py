@@ -305,3 +305,29 @@ def test_the_plugin_option_cache_false_leaves_no_cache(repo: Path) -> None:
     config.write_text(text.replace("\n  - kaitei\n", "\n  - kaitei:\n      cache: false\n"))
     _mkdocs_build_twice(repo, "build")  # MkDocs keeps plugin objects: another test's cache
     assert not (repo / ".kaitei-cache").exists()
+
+
+@pytest.mark.parametrize(
+    "folder", [ROOT / ".github/workflows", ROOT / "kaitei/scaffold/github/workflows"]
+)
+def test_the_workflows_restore_the_cache_before_they_build(folder: Path) -> None:
+    import yaml
+
+    for name, action in (("publish.yml", "actions/cache"), ("check.yml", "actions/cache/restore")):
+        workflow = yaml.safe_load((folder / name).read_text(encoding="utf-8"))
+        steps = [s for job in workflow["jobs"].values() for s in job.get("steps", [])]
+        uses = [str(s.get("uses", "")).split("@")[0] for s in steps]
+        runs = [str(s.get("run", "")) for s in steps]
+        cached = uses.index(action)
+        first_kaitei = min(i for i, run in enumerate(runs) if run.startswith("kaitei "))
+        assert cached < first_kaitei, name
+        settings = steps[cached]["with"]
+        assert settings["path"] == ".kaitei-cache"
+        assert "steps.kaitei.outputs.fingerprint" in settings["key"]
+        assert "hashFiles('content/**')" in settings["key"]
+        assert settings["restore-keys"].strip() in settings["key"]
+
+
+def test_git_ignores_the_cache_in_this_repository_and_in_new_ones() -> None:
+    for path in (ROOT / ".gitignore", ROOT / "kaitei/scaffold/gitignore"):
+        assert "/.kaitei-cache/" in path.read_text(encoding="utf-8").splitlines()
