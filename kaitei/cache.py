@@ -131,12 +131,15 @@ class CorruptEntry(Exception):
 class Cache:
     """One cache folder, with a memory layer that outlives a build (what `serve` keeps).
 
-    `used` is the set of entry paths the current build read or wrote: `prune` keeps those.
+    `used` is the set of entry paths this process read or wrote during the current build.
+    Every hit also touches its file: a build's worker processes (whose `used` the parent never
+    sees) mark what they read too, and `prune` keeps every entry touched since `started`.
     """
 
     root: Path
     memory: dict[str, Any] = field(default_factory=dict)
     used: set[Path] = field(default_factory=set)
+    started: float = 0.0  # when the current build started (time.time())
     hits: int = 0
     misses: int = 0
     # The key each loaded LanguageText was made from, by id (the text is kept so that its id
@@ -156,7 +159,7 @@ class Cache:
         if key in self.memory:
             value = self.memory[key]
             if isinstance(value, expected):
-                self.used.add(path)
+                self._touch(path)
                 self.hits += 1
                 return value
         try:
@@ -172,10 +175,15 @@ class Cache:
                 path.unlink()
             self.misses += 1
             return None
-        self.used.add(path)
+        self._touch(path)
         self.memory[key] = value
         self.hits += 1
         return value
+
+    def _touch(self, path: Path) -> None:
+        self.used.add(path)
+        with contextlib.suppress(OSError):  # gone (a concurrent prune): written again later
+            os.utime(path)
 
     def put(self, kind: str, key: str, value: Any) -> None:
         """Store a value: a temporary file renamed into place (readers never see half)."""
@@ -211,6 +219,7 @@ class Cache:
     def start_build(self) -> None:
         """Forget what the previous build used (the memory layer stays for its hits)."""
         self.used = set()
+        self.started = time.time()
         self.text_keys = {}
         self.hits = self.misses = 0
 
@@ -220,7 +229,7 @@ class Cache:
         self.memory = {key: value for key, value in self.memory.items() if key in keys}
 
     def prune(self) -> int:
-        """Remove the entries this build did not use, and temporary files left by dead builds.
+        """Remove the entries no process of this build used, and temporary files of dead builds.
 
         Only files named like entries, in folders named like ours, are touched: a cache folder
         set by mistake to a folder holding other files loses none of them.
@@ -230,6 +239,9 @@ class Cache:
         for path in sorted(self.root.glob("*/??/*")):
             if path in self.used or not _ENTRY_FOLDER.match(path.parent.parent.name):
                 continue
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime >= self.started:
+                    continue  # read or written by this build, maybe by one of its workers
             if _TEMP.match(path.name):
                 # Another build may be writing it right now: only old ones are leftovers.
                 with contextlib.suppress(OSError):

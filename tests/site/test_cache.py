@@ -236,12 +236,30 @@ def test_prune_keeps_what_the_last_build_used_and_nothing_else(repo: Path) -> No
     os.utime(old_temp, (long_ago, long_ago))
     new_temp = store.root / "text" / "00" / ".tmp-running"
     new_temp.write_bytes(b"half")
+    for entry in first:  # written by an earlier build
+        os.utime(entry, (long_ago, long_ago))
     shutil.rmtree(repo / "content/privacy/2017-08-23")
     with session(Cache(store.root), prune=True):
         load_site(repo, Collector())
     kept = set(_entries(store, "text"))
     assert kept < first and len(kept) == 2  # the 2017 texts are gone
     assert stray.exists() and new_temp.exists() and not old_temp.exists()
+
+
+def test_prune_keeps_what_a_worker_process_of_the_build_read(repo: Path) -> None:
+    store = Cache(repo / ".kaitei-cache")
+    with session(store):
+        load_site(repo, Collector())
+    entries = _entries(store, "text")
+    long_ago = time.time() - 3600
+    for entry in entries:
+        os.utime(entry, (long_ago, long_ago))
+    with session(Cache(store.root), prune=True) as parent:
+        assert parent is not None and not parent.used
+        # A worker (another process: another Cache object) reads one entry for the build.
+        worker = Cache(store.root)
+        assert worker.get("text", entries[0].name, ParsedText) is not None
+    assert _entries(store, "text") == [entries[0]]
 
 
 def test_a_failed_build_prunes_nothing(repo: Path) -> None:
