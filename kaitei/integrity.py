@@ -114,9 +114,11 @@ def _erratum(erratum: Erratum) -> dict[str, str]:
     }
 
 
-def with_files(manifest: dict[str, Any], files: dict[str, bytes]) -> dict[str, Any]:
-    """The manifest listing every published file (site-relative path → content) by hash."""
-    return {**manifest, "files": {path: sha256_hex(data) for path, data in sorted(files.items())}}
+def with_files(manifest: dict[str, Any], hashes: dict[str, str]) -> dict[str, Any]:
+    """The manifest listing every published file (site-relative path → its SHA-256 hex).
+
+    Hashes, not contents: the build hashes each file as it writes it and keeps no bytes."""
+    return {**manifest, "files": dict(sorted(hashes.items()))}
 
 
 def dump_manifest(manifest: dict[str, Any]) -> bytes:

@@ -1,8 +1,10 @@
 """The site build: check the content, run every generator, swap the result into place.
 
-Both shells use it: `kaitei build` writes with `write_site` (a temporary folder next to
-build/site, then a swap, so a failed build leaves the previous site intact); the MkDocs
-plugin hands `collect`'s files to MkDocs. Either way the bytes are the same.
+Both shells use it: `kaitei build` streams every file into a staging folder next to
+build/site as it is made (`generate_into`, on every core for a large site, see
+kaitei.site.parallel), then swaps it in, so a failed build leaves the previous site intact;
+the MkDocs plugin hands `collect`'s files, held in memory, to MkDocs. Either way the bytes
+are the same.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ import datetime as dt
 import gc
 import importlib
 import os
-import pickle
 import pkgutil
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -27,14 +29,15 @@ from ..clock import parse_date
 from ..diagnostics import Collector, Diagnostic, KaiteiError
 from ..load import content_dir, load_settings
 from ..model import Site
-from . import pdf, urls
-from .output import FINISHERS, GENERATORS, BuildContext, OutputFile, Portion
+from . import parallel, pdf, urls
+from .output import FINISHERS, GENERATORS, BuildContext, FileRecord, OutputFile
 from .render import Renderer
 from .siteurl import site_url_problems
 from .theme import load_site_theme
-from .write import write_site
+from .write import staged_site, write_output, write_site
 
-__all__ = ["build", "collect", "write_site"]  # write_site lives in .write since the lock
+# write_site lives in .write since the lock
+__all__ = ["build", "collect", "generate_into", "write_site"]
 
 AS_OF_ENV = "KAITEI_AS_OF"  # how `mkdocs build` / `mkdocs serve` get an as-of date
 DEFAULT_SITE_DIR = "build/site"
@@ -168,32 +171,83 @@ def collect(
     *,
     preview: bool = False,
 ) -> list[OutputFile]:
-    """Every file of the site, sorted by URL, the sitemap included.
+    """Every file of the site in memory, sorted by URL, the sitemap included (the MkDocs
+    plugin and tests; `kaitei build` streams the same files to disk with `generate_into`).
 
     `only` restricts the build to the generators of some modules (tests of one part).
     `preview` is for `mkdocs serve`, whose live-reload script is inline: those pages carry
     no Content-Security-Policy (published pages always do).
     """
+    outputs: dict[str, OutputFile] = {}
+
+    def keep(output: OutputFile) -> FileRecord:
+        outputs[output.url] = output
+        return FileRecord.of(output)
+
+    with _frozen_model():
+        ctx, modules, names = _prepare(site, as_of, root, base_url, only, preview)
+        produced = [(name, [keep(o) for o in GENERATORS[name](ctx)]) for name in names]
+        _finish(ctx, modules, produced, keep)
+    return [outputs[url] for url in sorted(outputs)]
+
+
+def generate_into(
+    staging: Path,
+    site: Site,
+    as_of: dt.date,
+    root: Path,
+    base_url: str,
+    only: Sequence[str] | None = None,
+    *,
+    workers: int | None = None,
+) -> list[FileRecord]:
+    """Write every file of the site into `staging`; return their records, sorted by URL.
+
+    Files go to disk as they are made, so memory holds the model and one page at a time, not
+    the site. `workers` > 1 runs the splittable generators in a pool of that many processes
+    (None: the machine's cores when the site is large enough); the files are the same bytes
+    whatever it is.
+    """
+    if workers is None:
+        versions = sum(len(d.versions) for d in site.documents)
+        workers = parallel.available_workers() if parallel.usable(versions) else 1
+
+    def write(output: OutputFile) -> FileRecord:
+        return write_output(staging, output)
+
+    with _frozen_model():
+        ctx, modules, names = _prepare(site, as_of, root, base_url, only, preview=False)
+        if workers > 1:
+            produced = parallel.generate(ctx, names, staging, workers)
+        else:
+            produced = [(name, [write(o) for o in GENERATORS[name](ctx)]) for name in names]
+        return _finish(ctx, modules, produced, write)
+
+
+@contextmanager
+def _frozen_model() -> Iterator[None]:
     # The model is millions of long-lived objects; without this the cyclic garbage collector
     # walks all of them again and again while the pages are generated (0.6-1 s of a large
-    # build). Frozen objects are skipped by the collector; unfreezing afterwards keeps a
+    # build). Frozen objects are skipped by the collector (and forked workers inherit the
+    # freeze, so they do not touch the model's pages either); unfreezing afterwards keeps a
     # long-running `kaitei serve` from holding on to old builds.
     gc.collect()
     gc.freeze()
     try:
-        return _collect(site, as_of, root, base_url, only, preview)
+        yield
     finally:
         gc.unfreeze()
 
 
-def _collect(
+def _prepare(
     site: Site,
     as_of: dt.date,
     root: Path,
     base_url: str,
     only: Sequence[str] | None,
     preview: bool,
-) -> list[OutputFile]:
+) -> tuple[BuildContext, tuple[str, ...], list[str]]:
+    """The build's context, the generator modules that take part, their generators' names."""
     modules = load_generators()
     if only is not None:
         modules = tuple(m for m in modules if m in only)
@@ -213,96 +267,36 @@ def _collect(
         not preview and "kaitei.site.pdf" in modules and pdf.enabled(site_theme)
     )
     names = [name for name in sorted(GENERATORS) if GENERATORS[name].__module__ in modules]
-    aside = [name for name in names if name in OFFLOADED] if _offload(site, preview) else []
-    worker = _Worker(aside, replace(ctx, portion=CHILD_PORTION)) if aside else None
-    produced = [(name, _run([name], ctx)) for name in names if name not in aside]
-    if worker is not None:
-        produced += [(name, _run([name], replace(ctx, portion=PARENT_PORTION))) for name in aside]
-        produced += [(", ".join(aside), worker.join())]
-    outputs: dict[str, OutputFile] = {}
+    return ctx, modules, names
+
+
+def _finish(
+    ctx: BuildContext,
+    modules: Sequence[str],
+    produced: Sequence[tuple[str, Sequence[FileRecord]]],
+    put: Callable[[OutputFile], FileRecord],
+) -> list[FileRecord]:
+    """The sitemap and the finishers' files after the generators' (`produced`), all stored
+    with `put`; every file's record, sorted by URL."""
+    records: dict[str, FileRecord] = {}
     for name, files in produced:
-        for output in files:
-            if output.url in outputs:
+        for record in files:
+            if record.url in records:
                 raise RuntimeError(
-                    f"generator {name!r} writes {output.url!r} twice or over another"
+                    f"generator {name!r} writes {record.url!r} twice or over another"
                 )
-            outputs[output.url] = output
-    sitemap = OutputFile(urls.sitemap(), sitemap_xml(list(outputs.values()), base_url))
-    outputs[sitemap.url] = sitemap
-    # Finishers see every file (the manifest lists them all with their hashes).
+            records[record.url] = record
+    sitemap = OutputFile(urls.sitemap(), sitemap_xml(list(records.values()), ctx.base_url))
+    records[sitemap.url] = put(sitemap)
+    # Finishers see every file's record (the manifest lists them all with their hashes).
     for name in sorted(FINISHERS):
         if FINISHERS[name].__module__ in modules:
-            for output in FINISHERS[name](ctx, [outputs[url] for url in sorted(outputs)]):
-                outputs[output.url] = output
-    return [outputs[url] for url in sorted(outputs)]
+            for output in FINISHERS[name](ctx, [records[url] for url in sorted(records)]):
+                records[output.url] = put(output)
+    return [records[url] for url in sorted(records)]
 
 
-# --- two cores: the diff pages are generated in a forked process beside the others -------
-
-# Generators that share no per-build cache with the others and honour ctx.portion, so their
-# pages can be split between the two processes.
-OFFLOADED = ("diff",)
-# The child's share of their jobs. The parent also writes every other page, and the child
-# pays for copy-on-write pages, so the parent takes a tenth (measured: 9/10 beat 4/5 and 3/5).
-CHILD_PORTION = Portion(frozenset(range(1, 10)), 10)
-PARENT_PORTION = Portion(frozenset({0}), 10)
-# Below this many versions in all, forking costs more than it saves.
-OFFLOAD_MIN_VERSIONS = 20
-
-
-def _offload(site: Site, preview: bool) -> bool:
-    # Not under `serve`: its server threads make fork unsafe, and its rebuilds are small.
-    return (
-        not preview
-        and hasattr(os, "fork")
-        and (os.cpu_count() or 1) > 1
-        and sum(len(d.versions) for d in site.documents) >= OFFLOAD_MIN_VERSIONS
-    )
-
-
-def _run(names: Sequence[str], ctx: BuildContext) -> list[OutputFile]:
-    return [output for name in names for output in GENERATORS[name](ctx)]
-
-
-class _Worker:
-    """Runs some generators in a forked child, which inherits the loaded model for free.
-
-    The child sends back the finished files (pickled bytes); if it fails in any way, the
-    parent runs the same generators itself, so an error surfaces with its real traceback
-    and the output never depends on whether the fork worked.
-    """
-
-    def __init__(self, names: Sequence[str], ctx: BuildContext) -> None:
-        self.names, self.ctx = tuple(names), ctx
-        read, write = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:  # the child: generate, send, and leave without cleanup handlers
-            code = 1
-            try:
-                os.close(read)
-                with os.fdopen(write, "wb") as pipe:
-                    pickle.dump(_run(self.names, ctx), pipe, protocol=pickle.HIGHEST_PROTOCOL)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(write)
-        self.read = read
-
-    def join(self) -> list[OutputFile]:
-        # Read everything before waiting: a child blocked on a full pipe never exits.
-        with os.fdopen(self.read, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
-        if status == 0:
-            try:
-                files: list[OutputFile] = pickle.loads(data)
-                return files
-            except (pickle.UnpicklingError, EOFError):
-                pass
-        return _run(self.names, self.ctx)
-
-
-def sitemap_xml(outputs: Sequence[OutputFile], base_url: str) -> bytes:
+def sitemap_xml(outputs: Sequence[OutputFile | FileRecord], base_url: str) -> bytes:
     """sitemap.xml with hreflang alternates (x-default included) for every listed page."""
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -346,7 +340,7 @@ def build(
     as_of = resolve_as_of(root, as_of_arg, environ, config.as_of)
     site, diagnostics = load_checked(root, as_of, strict)
     diagnostics = sorted([*diagnostics, *url_problems])
-    outputs = collect(site, as_of, root, config.base_url)
     target = site_dir or config.site_dir
-    write_site(outputs, target)
-    return BuildResult(target, as_of, len(outputs), tuple(diagnostics))
+    with staged_site(target) as staging:
+        records = generate_into(staging, site, as_of, root, config.base_url)
+    return BuildResult(target, as_of, len(records), tuple(diagnostics))

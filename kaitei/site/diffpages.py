@@ -31,6 +31,7 @@ from .render import LanguageLink
 CACHE_KEY = "changesets"
 FRAGMENTS_KEY = "diff_fragments"
 DIFFS_KEY = "diff_cache"
+OWNER_KEY = "diff_cache_document"  # the document whose diffs the three caches above hold
 
 
 def changesets(ctx: BuildContext) -> dict[tuple[str, str, str, str], ChangeSet]:
@@ -183,15 +184,26 @@ def _labelled_headers(
     return (marked[0], marked[1])
 
 
-@generator("diff")
+@generator("diff", split=True)
 def diff_pages(ctx: BuildContext) -> Iterator[OutputFile]:
-    jobs = (
-        (document, old, new, lang)
-        for document in ctx.site.documents
-        for old, new in diff_pairs(document, ctx.as_of)
-        for lang in document.settings.languages
-    )
-    # The build may split these pages between two processes (ctx.portion).
-    for number, (document, old, new, lang) in enumerate(jobs):
-        if number in ctx.portion:
-            yield diff_page(ctx, document, old, new, lang)
+    # One job is a pair in every language: the changesets of a pair are made for all its
+    # languages at once (the cross-language flags need them all), so a pair is never split.
+    number = 0
+    for document in ctx.site.documents:
+        pairs = diff_pairs(document, ctx.as_of)
+        mine = [pair for n, pair in enumerate(pairs, number) if n in ctx.portion]
+        number += len(pairs)
+        if mine:
+            _start_document(ctx, document)
+        for old, new in mine:
+            for lang in document.settings.languages:
+                yield diff_page(ctx, document, old, new, lang)
+
+
+def _start_document(ctx: BuildContext, document: Document) -> None:
+    """Drop the previous document's diff work: another document shares none of its texts,
+    and keeping every document's would hold the whole site's diffs in memory."""
+    if ctx.cache.get(OWNER_KEY) != document.id:
+        for key in (CACHE_KEY, FRAGMENTS_KEY, DIFFS_KEY):
+            ctx.cache.pop(key, None)
+        ctx.cache[OWNER_KEY] = document.id

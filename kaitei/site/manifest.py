@@ -23,7 +23,7 @@ from ..integrity import (
 from ..model import canonical_text
 from ..signing import Signer, signer_from_env
 from . import urls
-from .output import BuildContext, OutputFile, finisher, generator
+from .output import BuildContext, FileRecord, OutputFile, finisher, generator
 
 CACHE_KEY = "kaitei.site.manifest"  # BuildContext.cache: (the manifest without files, signer)
 
@@ -51,11 +51,11 @@ def manifest_files(context: BuildContext) -> Iterator[OutputFile]:
 
 
 @finisher("manifest")
-def seal(context: BuildContext, outputs: Sequence[OutputFile]) -> Iterator[OutputFile]:
+def seal(context: BuildContext, records: Sequence[FileRecord]) -> Iterator[OutputFile]:
     """The manifest with every file's hash, then its checksum and (with a key) signature."""
     manifest, signer = context.cache[CACHE_KEY]
     assert signer is None or isinstance(signer, Signer)
-    files = {urls.file_path(o.url): o.content for o in outputs}
+    files = {urls.file_path(r.url): r.sha256 for r in records}
     data = dump_manifest(with_files(manifest, files))
     yield OutputFile(urls.manifest(), data, in_sitemap=False)
     yield OutputFile(urls.manifest() + ".sha256", checksum_line(data), in_sitemap=False)

@@ -2,14 +2,17 @@
 
 Every feature (pages, diffs, notices, feeds, JSON, manifest) is a *generator*: a pure function
 of a `BuildContext` that yields `OutputFile`s. The builder runs every registered generator,
-writes the files into a temporary folder and swaps it in; the MkDocs plugin does the same
-through MkDocs. Generators never write files themselves and never read the clock: `as_of` is
-the only "now".
+writes each file into a staging folder as soon as it is made (keeping only a `FileRecord`)
+and swaps the folder in; the MkDocs plugin keeps the files and hands them to MkDocs.
+Generators never write files themselves and never read the clock: `as_of` is the only "now".
+*Finishers* run last and see a record of every file, not its bytes (the whole site is never
+held in memory by `kaitei build`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
@@ -25,6 +28,29 @@ class OutputFile:
     lang: str | None = None  # the page's language (for the sitemap); None for language-free files
     alternates: tuple[tuple[str, str], ...] = ()  # (hreflang, url) incl. x-default, for the sitemap
     in_sitemap: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    """What the sitemap and the finishers need of a file once it is written: no content."""
+
+    url: str
+    sha256: str  # hex digest of the content
+    size: int
+    lang: str | None = None
+    alternates: tuple[tuple[str, str], ...] = ()
+    in_sitemap: bool = True
+
+    @classmethod
+    def of(cls, output: OutputFile) -> FileRecord:
+        return cls(
+            output.url,
+            hashlib.sha256(output.content).hexdigest(),
+            len(output.content),
+            output.lang,
+            output.alternates,
+            output.in_sitemap,
+        )
 
 
 class Renderer(Protocol):
@@ -44,7 +70,12 @@ class Renderer(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Portion:
-    """Job number i (in a generator's own stable order) is done here when i % of is in take."""
+    """Job number i (in a generator's own stable order) is done here when i % of is in take.
+
+    A *splittable* generator (registered with `split=True`) numbers its jobs the same way in
+    every process and does only those of `ctx.portion`: the pool in kaitei.site.parallel runs
+    its portions side by side, and their files together are exactly the serial build's.
+    """
 
     take: frozenset[int]
     of: int
@@ -70,11 +101,15 @@ class BuildContext:
 
 
 Generator = Callable[[BuildContext], Iterable[OutputFile]]
-# Run after every generator, with all their files (sorted by URL): what needs the whole site.
-Finisher = Callable[[BuildContext, Sequence[OutputFile]], Iterable[OutputFile]]
+# Run after every generator, with a record of each of their files (sorted by URL, the sitemap
+# included): what needs the whole site, e.g. the manifest of every file's hash.
+Finisher = Callable[[BuildContext, Sequence[FileRecord]], Iterable[OutputFile]]
 
 GENERATORS: dict[str, Generator] = {}
 FINISHERS: dict[str, Finisher] = {}
+# Generators that honour ctx.portion and share no ctx.cache entry with other generators or
+# finishers: the pool may split their jobs between processes.
+SPLITTABLE: set[str] = set()
 
 F = TypeVar("F", Generator, Finisher)
 
@@ -87,8 +122,12 @@ def _registrar(table: dict[str, F], name: str) -> Callable[[F], F]:
     return register
 
 
-def generator(name: str) -> Callable[[Generator], Generator]:
-    """Register a generator under a stable name; the builder runs them in name order."""
+def generator(name: str, *, split: bool = False) -> Callable[[Generator], Generator]:
+    """Register a generator under a stable name; the builder runs them in name order.
+
+    `split=True` promises that it does only the jobs of `ctx.portion` (see Portion)."""
+    if split:
+        SPLITTABLE.add(name)
     return _registrar(GENERATORS, name)
 
 

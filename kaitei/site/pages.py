@@ -544,14 +544,17 @@ def not_in_force_page(ctx: BuildContext, document: Document, lang: str) -> Outpu
     )
 
 
-@generator("pages")
+@generator("pages", split=True)
 def pages(ctx: BuildContext) -> Iterator[OutputFile]:
-    languages = site_languages(ctx.site)
-    yield chooser_page(ctx, languages)
-    for lang in languages:
-        yield documents_page(ctx, lang, languages)
-    for document in ctx.site.documents:
-        yield from document_pages(ctx, document)
+    # Job 0 is the site's own pages, job 1 + i the pages of document i (see Portion).
+    if 0 in ctx.portion:
+        languages = site_languages(ctx.site)
+        yield chooser_page(ctx, languages)
+        for lang in languages:
+            yield documents_page(ctx, lang, languages)
+    for number, document in enumerate(ctx.site.documents, 1):
+        if number in ctx.portion:
+            yield from document_pages(ctx, document)
 
 
 def stylesheet(site_theme: SiteTheme) -> str:

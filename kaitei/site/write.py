@@ -20,7 +20,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, KaiteiError
 from ..pathsafety import outside_site
 from . import urls
-from .output import OutputFile
+from .output import FileRecord, OutputFile
 
 try:
     import fcntl
@@ -90,17 +90,27 @@ def _target(staging: Path, output: OutputFile) -> Path:
     return staging / file_path
 
 
-def write_site(outputs: Sequence[OutputFile], site_dir: Path) -> None:
-    """Write into a staging folder beside `site_dir`, then swap it in under the lock."""
+def write_output(staging: Path, output: OutputFile) -> FileRecord:
+    """Write one file into a staging folder (path-checked); return its record.
+
+    Pool workers call it too, each for its own files: no two write the same path (the
+    builder refuses a URL produced twice), and mkdir tolerates a folder made by another."""
+    target = _target(staging, output)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(output.content)
+    return FileRecord.of(output)
+
+
+@contextmanager
+def staged_site(site_dir: Path) -> Iterator[Path]:
+    """A fresh staging folder beside `site_dir`, swapped in under the lock when the block
+    ends without an error; removed, leaving the previous site as it was, when it raises."""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     prefix = f".{site_dir.name}.%s-{os.getpid()}-"
     staging = Path(tempfile.mkdtemp(prefix=prefix % "new", dir=site_dir.parent))
     old = None
     try:
-        for output in outputs:
-            target = _target(staging, output)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(output.content)
+        yield staging
         # mkdtemp makes the folder 0700; a published site is world-readable.
         staging.chmod(0o755)
         with swap_lock(site_dir):
@@ -122,3 +132,10 @@ def write_site(outputs: Sequence[OutputFile], site_dir: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def write_site(outputs: Sequence[OutputFile], site_dir: Path) -> None:
+    """Write into a staging folder beside `site_dir`, then swap it in under the lock."""
+    with staged_site(site_dir) as staging:
+        for output in outputs:
+            write_output(staging, output)
