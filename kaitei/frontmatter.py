@@ -13,6 +13,7 @@ from .clock import valid_timezone
 from .diagnostics import Collector
 from .model import (
     CHANGE_LEVELS,
+    DEFAULT_DIFF_AGAINST_CURRENT,
     LEVELS,
     ChangeLevel,
     DocumentSettings,
@@ -400,6 +401,7 @@ DOCUMENT_KEYS = (
     "notice_period_days",
     "banner_days_after",
     "diff_layout",
+    "diff_against_current",
     "rules",
     "imported",  # the adoption date of a document imported from git (kaitei import)
     "style",
@@ -498,7 +500,29 @@ def parse_document_settings(
         imported=_date(data["imported"], "imported", path, out) if "imported" in data else None,
         style=cast("Any", style),
         keywords=keywords,
+        diff_against_current=_against_current(data.get("diff_against_current"), path, out),
     )
+
+
+def _against_current(value: YamlValue | None, path: str, out: Collector) -> int | None:
+    """`all` (None), `none` (0) or `recent N` (N): see DocumentSettings."""
+    if value is None:
+        return DEFAULT_DIFF_AGAINST_CURRENT
+    raw = str(value.value).strip()
+    words = raw.split()
+    if raw == "all":
+        return None
+    if raw == "none":
+        return 0
+    if len(words) == 2 and words[0] == "recent" and words[1].isdigit() and words[1].isascii():
+        return int(words[1])
+    out.add(
+        (path, value.line, value.column),
+        f"unknown diff_against_current {shown(raw)}",
+        "write all, none, or recent followed by a number, e.g. 'recent 10'",
+        code="document-bad-value",
+    )
+    return DEFAULT_DIFF_AGAINST_CURRENT
 
 
 def _languages(

@@ -374,6 +374,11 @@ class KeywordSet:
         return dict(self.words).get(lang, ())
 
 
+# Readers compare the policy in force with its recent past; a document with 50 versions
+# would otherwise make 49 diff pages against the current one in every language.
+DEFAULT_DIFF_AGAINST_CURRENT = 10
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentSettings:
     titles: tuple[tuple[str, str], ...]  # (lang, title)
@@ -389,6 +394,10 @@ class DocumentSettings:
     # "statute": a text drafted as a statute; its 新旧対照表 says 改正後/改正前, not 改定後/改定前.
     style: Literal["policy", "statute"] = "policy"
     keywords: tuple[KeywordSet, ...] = ()
+    # document.yml `diff_against_current`: which versions get a diff page against the one in
+    # force, besides their predecessor's. None: every version ("all"); N: the N versions
+    # nearest the one in force ("recent N"; 0 is "none").
+    diff_against_current: int | None = 10  # = DEFAULT_DIFF_AGAINST_CURRENT
 
     def title(self, lang: str) -> str:
         return dict(self.titles).get(lang) or dict(self.titles)[self.authoritative]

@@ -47,17 +47,36 @@ def status_of(document: Document, version: Version, as_of: dt.date) -> str:
 
 def diff_pairs(document: Document, as_of: dt.date) -> tuple[tuple[str, str], ...]:
     """Every (old, new) pair the pages link to: each version with its predecessor, and each
-    version with the one in force. The diff pages must exist for exactly these."""
+    version of `compared_with_current` with the one in force. The diff pages must exist for
+    exactly these."""
     pairs: set[tuple[str, str]] = set()
     current = document.in_force(as_of)
+    compared = compared_with_current(document, as_of)
     for version in document.versions:
         previous = document.previous(version)
         if previous is not None:
             pairs.add((previous.id, version.id))
-        if current is not None and version is not current:
+        if current is not None and version.id in compared:
             old, new = sorted((version, current), key=lambda v: v.effective)
             pairs.add((old.id, new.id))
     return tuple(sorted(pairs))
+
+
+def compared_with_current(document: Document, as_of: dt.date) -> frozenset[str]:
+    """The versions with a diff page against the one in force (document.yml
+    `diff_against_current`): all, none, or the N nearest it in either direction. Each is a
+    whole-document diff of two versions that may be far apart (many changes to align), in
+    every language: `all` doubles a long history's diff pages, for comparisons few read."""
+    current = document.in_force(as_of)
+    if current is None:
+        return frozenset()
+    limit = document.settings.diff_against_current
+    position = document.versions.index(current)
+    return frozenset(
+        version.id
+        for index, version in enumerate(document.versions)
+        if version is not current and (limit is None or abs(index - position) <= limit)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,6 +400,7 @@ def history_page(ctx: BuildContext, document: Document, lang: str) -> OutputFile
     url = urls.history(lang, document.id)
     authoritative = document.settings.authoritative
     current = document.in_force(ctx.as_of)
+    compared = compared_with_current(document, ctx.as_of)
     entries = []
     for version in reversed(document.versions):
         master = version.text(authoritative)
@@ -396,7 +416,7 @@ def history_page(ctx: BuildContext, document: Document, lang: str) -> OutputFile
                     urls.diff(lang, document.id, previous.id, version.id),
                 )
             )
-        if current is not None and version is not current and current is not previous:
+        if current is not None and version.id in compared and current is not previous:
             old, new = sorted((version, current), key=lambda v: v.effective)
             if document.previous(new) is not old or new is not version:
                 diffs.append(
