@@ -111,8 +111,11 @@ class Similarity:
     one edited bullet.
     """
 
-    def __init__(self, corpus: Iterable[Unit] = ()) -> None:
-        self._corpus = list(corpus)
+    def __init__(self, corpus: Iterable[Unit] = (), parts: Sequence[Sequence[Unit]] = ()) -> None:
+        # `parts`: the corpus given as sequences shared between diffs (a version's articles),
+        # whose word counts are kept and added up instead of counted again for every pair.
+        self._parts = tuple(parts) if parts else (tuple(corpus),)
+        self._corpus = [unit for part in self._parts for unit in part]
         self._idf: dict[str, float] | None = None
         self._unit_weights: dict[int, tuple[Unit, float]] = {}
         # A word no top-level unit has is as rare as can be.
@@ -129,8 +132,8 @@ class Similarity:
     def _weights(self) -> dict[str, float]:
         if self._idf is None:
             counts: Counter[str] = Counter()
-            for unit in self._corpus:
-                counts.update(self.grams(unit))
+            for part in self._parts:
+                counts.update(_part_counts(part))
             total = max(len(self._corpus), 1)
             # Floored so that a word every unit has still counts a little.
             self._idf = {t: max(math.log((total + 1) / (n + 0.5)), 0.05) for t, n in counts.items()}
@@ -162,6 +165,26 @@ class Similarity:
         if not gp:
             return 0.0
         return self.weight(gp & self.grams(whole)) / self._unit_weight(part)
+
+
+# The word counts of the last few versions' articles, by the identity of their (shared,
+# immutable) sequence: a version is in two adjacent pairs and in its pair with the version in
+# force, so its counts are made once. Bounded: a build walks one document at a time.
+_COUNTS: dict[int, tuple[Sequence[Unit], Counter[str]]] = {}
+_COUNTS_KEPT = 16
+
+
+def _part_counts(part: Sequence[Unit]) -> Counter[str]:
+    entry = _COUNTS.get(id(part))
+    if entry is not None and entry[0] is part:
+        return entry[1]
+    counts: Counter[str] = Counter()
+    for unit in part:
+        counts.update(Similarity.grams(unit))
+    if len(_COUNTS) >= _COUNTS_KEPT:
+        del _COUNTS[next(iter(_COUNTS))]  # the oldest
+    _COUNTS[id(part)] = (part, counts)  # the part is kept alive, so its id stays its own
+    return counts
 
 
 def _score(a: Unit, b: Unit, ia: float, ib: float, sim: Similarity) -> float:
@@ -558,7 +581,7 @@ def align_groups(
     old: Mapping[str, Sequence[Unit]], new: Mapping[str, Sequence[Unit]], guide: Guide | None = None
 ) -> tuple[Match, ...]:
     """Align the groups of two versions' units (title, preamble, articles, closing)."""
-    sim = Similarity([*old.get("articles", ()), *new.get("articles", ())])
+    sim = Similarity(parts=(old.get("articles", ()), new.get("articles", ())))
     nodes: list[_Node] = []
     for group in _GROUPS:
         nodes += _align_nodes(old.get(group, ()), new.get(group, ()), sim, guide)

@@ -21,6 +21,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..provenance import for_build
 from .output import GENERATORS, SPLITTABLE, BuildContext, FileRecord, Portion
 from .write import write_output
 
@@ -86,6 +87,9 @@ def generate(
     global _STATE
     tasks = plan(names, workers)
     produced: list[tuple[str, list[FileRecord]]] = []
+    # The site repository's git history (one `git log`) is read before the fork, so the
+    # workers inherit it in ctx.cache instead of each reading it again.
+    for_build(ctx)
     _STATE = (ctx, staging)
     try:
         context = multiprocessing.get_context("fork")
