@@ -6,7 +6,9 @@ import datetime as dt
 from itertools import pairwise
 from pathlib import Path
 
+from kaitei.diff.align import Similarity, _part_counts
 from kaitei.diff.changeset import DiffCache, changeset, changesets
+from kaitei.diff.units import UnitCache
 from kaitei.diffout.html import FragmentCache, diff_context
 from kaitei.model import Document, Site
 from kaitei.site.diffpages import DIFFS_KEY, FRAGMENTS_KEY, diff_pages
@@ -65,3 +67,18 @@ def test_units_and_sides_from_the_cache_give_the_same_changesets(sample: Documen
     assert changesets(sample, OLD, NEW, diffs) == expected
     assert changesets(sample, OLD, NEW, diffs) == expected  # units and sides reused
     assert changesets(sample, NEW, NEW, diffs) == changesets(sample, NEW, NEW)
+
+
+def test_word_counts_shared_between_pairs_give_the_same_scores(sample: Document) -> None:
+    cache = UnitCache()
+    olds = [cache(v.text("ja")) for v in sample.versions]  # type: ignore[arg-type]
+    a, b = olds[0]["articles"], olds[1]["articles"]
+    shared = Similarity(parts=(a, b))
+    fresh = Similarity([*a, *b])
+    for x in (*a, *b):
+        for y in (*a, *b):
+            assert shared(x, y) == fresh(x, y)
+    # A version's counts are kept for its next pair (the same sequence, not a copy).
+    assert _part_counts(b) is _part_counts(b)
+    assert _part_counts(tuple(b)) is _part_counts(b)
+    assert _part_counts(list(b)) is not _part_counts(b)
