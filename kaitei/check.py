@@ -61,18 +61,32 @@ def _load_check_modules() -> None:
 
 
 def check_site(root: Path, as_of: dt.date, strict: bool = False) -> tuple[Site, list[Diagnostic]]:
+    site, _, finish = start_check(root, as_of, strict)
+    return site, finish()
+
+
+def start_check(
+    root: Path, as_of: dt.date, strict: bool = False
+) -> tuple[Site, bool, Callable[[], list[Diagnostic]]]:
+    """Load the site; return it, whether loading found no error, and the function that runs
+    every check and returns all diagnostics (`kaitei build` generates pages meanwhile)."""
     _load_check_modules()
     out = Collector()
     site = load_site(root, out)
-    options = CheckOptions(root, as_of, strict)
-    for document in site.documents:
-        check_document(document, out)
-    for extra in EXTRA_CHECKS:
-        extra(site, out, options)
-    check_translates(site, out)
-    check_site_links(site, out, as_of)
-    check_catalogues(site, root, out)
-    return site, imported_history(site, out.sorted())
+    loaded_cleanly = not any(d.severity == "error" for d in out.items)
+
+    def finish() -> list[Diagnostic]:
+        options = CheckOptions(root, as_of, strict)
+        for document in site.documents:
+            check_document(document, out)
+        for extra in EXTRA_CHECKS:
+            extra(site, out, options)
+        check_translates(site, out)
+        check_site_links(site, out, as_of)
+        check_catalogues(site, root, out)
+        return imported_history(site, out.sorted())
+
+    return site, loaded_cleanly, finish
 
 
 def check_catalogues(site: Site, root: Path, out: Collector) -> None:

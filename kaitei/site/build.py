@@ -23,7 +23,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import yaml
 
-from ..check import check_site
+from ..check import check_site, start_check
 from ..clock import as_of as clock_as_of
 from ..clock import parse_date
 from ..diagnostics import Collector, Diagnostic, KaiteiError
@@ -200,13 +200,15 @@ def generate_into(
     only: Sequence[str] | None = None,
     *,
     workers: int | None = None,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> list[FileRecord]:
     """Write every file of the site into `staging`; return their records, sorted by URL.
 
     Files go to disk as they are made, so memory holds the model and one page at a time, not
     the site. `workers` > 1 runs the splittable generators in a pool of that many processes
     (None: the machine's cores when the site is large enough); the files are the same bytes
-    whatever it is.
+    whatever it is. `meanwhile` (the content check, which raises to stop the build) runs
+    before any file is written, or, with a pool, while the workers start on the pages.
     """
     if workers is None:
         versions = sum(len(d.versions) for d in site.documents)
@@ -218,8 +220,9 @@ def generate_into(
     with _frozen_model():
         ctx, modules, names = _prepare(site, as_of, root, base_url, only, preview=False)
         if workers > 1:
-            produced = parallel.generate(ctx, names, staging, workers)
+            produced = parallel.generate(ctx, names, staging, workers, meanwhile)
         else:
+            meanwhile()
             produced = [(name, [write(o) for o in GENERATORS[name](ctx)]) for name in names]
         return _finish(ctx, modules, produced, write)
 
@@ -338,9 +341,20 @@ def build(
     if any(d.fails(strict) for d in url_problems):
         raise KaiteiError(url_problems)
     as_of = resolve_as_of(root, as_of_arg, environ, config.as_of)
-    site, diagnostics = load_checked(root, as_of, strict)
-    diagnostics = sorted([*diagnostics, *url_problems])
+    site, loaded_cleanly, finish = start_check(root, as_of, strict)
+    found: list[Diagnostic] = []
+
+    def check() -> None:
+        found.extend(finish())
+        if any(d.fails(strict) for d in found):
+            raise KaiteiError(found)
+
     target = site_dir or config.site_dir
     with staged_site(target) as staging:
-        records = generate_into(staging, site, as_of, root, config.base_url)
+        if not loaded_cleanly:  # a broken model is refused (load errors fail) before any page
+            check()
+        # The check needs the model and nothing else: on several cores the pages are made
+        # while it runs, and thrown away with the staging folder if it fails.
+        records = generate_into(staging, site, as_of, root, config.base_url, meanwhile=check)
+    diagnostics = sorted([*found, *url_problems])
     return BuildResult(target, as_of, len(records), tuple(diagnostics))

@@ -3,7 +3,8 @@
 The parent loads and checks the model once; `fork` gives every worker that model for free
 (copy-on-write), so a task is only a small descriptor: a generator's name and its Portion of
 that generator's jobs. Each worker writes its files straight into the staging folder and
-sends back records (url, hash, size, sitemap data), never bytes. The parent meanwhile runs
+sends back records (url, hash, size, sitemap data), never bytes. The parent meanwhile
+finishes checking the content (the workers' pages are thrown away if the check fails) and runs
 the generators that cannot be split (they fill ctx.cache entries the finishers read, or are
 one small job). The set of files, and each file's bytes, are the serial build's whatever the
 number of workers: every job is done exactly once, by the same code, from the same model.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -81,9 +82,17 @@ def _in_worker(task: Task) -> list[FileRecord]:
 
 
 def generate(
-    ctx: BuildContext, names: Sequence[str], staging: Path, workers: int
+    ctx: BuildContext,
+    names: Sequence[str],
+    staging: Path,
+    workers: int,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> list[tuple[str, list[FileRecord]]]:
-    """Every generator's records, the splittable ones' from `workers` forked processes."""
+    """Every generator's records, the splittable ones' from `workers` forked processes.
+
+    `meanwhile` runs in this process once the workers have started (`kaitei build` checks
+    the content then); if it raises, the tasks not yet started are cancelled and nothing is
+    collected: the caller's staging folder, and whatever the workers wrote, is discarded."""
     global _STATE
     tasks = plan(names, workers)
     produced: list[tuple[str, list[FileRecord]]] = []
@@ -95,6 +104,11 @@ def generate(
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             futures = [pool.submit(_in_worker, task) for task in tasks]
+            try:
+                meanwhile()
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
             for name in names:
                 if name not in SPLITTABLE:
                     produced.append((name, run_task(ctx, staging, Task(name, ctx.portion))))

@@ -7,6 +7,7 @@ import hashlib
 import importlib.util
 import os
 import shutil
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -25,9 +26,12 @@ AS_OF = dt.date(2026, 11, 25)
 
 def _bench() -> ModuleType:
     """benchmarks/bench_build.py, whose synthetic content generator the tests reuse."""
+    if "bench_build" in sys.modules:
+        return sys.modules["bench_build"]
     spec = importlib.util.spec_from_file_location("bench_build", ROOT / "benchmarks/bench_build.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_build"] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 
@@ -162,3 +166,32 @@ def test_kaitei_build_uses_the_pool_for_a_large_site(
     serial, _ = _generated(tmp_path, synthetic, AS_OF, workers=1)
     assert _tree(tmp_path / "out") == serial
     assert result.files == len(serial)
+
+
+def test_pages_made_while_a_failing_check_runs_are_thrown_away(
+    synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(synthetic, root, ignore=shutil.ignore_patterns("build"))
+    broken = sorted((root / "content" / "policy-02").glob("*/ja.md"))[-1]
+    text = broken.read_text(encoding="utf-8")
+    broken.write_text(text.replace("## 第2条", "## 第7条", 1), encoding="utf-8")
+    site_dir = tmp_path / "out"
+    site_dir.mkdir()
+    (site_dir / "index.html").write_text("the previous site", encoding="utf-8")
+    started: list[int] = []
+    real = parallel.generate
+
+    def spy(*args: object, **kwargs: object) -> object:
+        started.append(int(args[3]))  # type: ignore[call-overload]
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "generate", spy)
+    monkeypatch.setattr(parallel, "MIN_VERSIONS", 1)
+    monkeypatch.setattr(parallel, "available_workers", lambda: 2)
+    with pytest.raises(KaiteiError) as raised:
+        build(root, AS_OF.isoformat(), site_dir=site_dir)
+    assert started == [2]  # the workers were making pages while the check ran
+    assert any("第7条" in d.message for d in raised.value.diagnostics)
+    assert _tree(site_dir) == {"index.html": b"the previous site"}
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
