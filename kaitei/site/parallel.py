@@ -22,6 +22,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .. import cache as between_builds
 from ..provenance import for_build
 from .output import GENERATORS, SPLITTABLE, BuildContext, FileRecord, Portion
 from .write import write_output
@@ -34,6 +35,9 @@ MIN_VERSIONS = 20
 
 # What the workers inherit: set by the parent just before the pool forks them.
 _STATE: tuple[BuildContext, Path] | None = None
+# In a worker: the cache entries (kaitei.cache) already reported to the parent, which prunes
+# every entry the build did not use, and knows only what it is told the workers used.
+_REPORTED: set[Path] = set()
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +79,20 @@ def run_task(ctx: BuildContext, staging: Path, task: Task) -> list[FileRecord]:
     return [write_output(staging, output) for output in GENERATORS[task.generator](job_ctx)]
 
 
-def _in_worker(task: Task) -> list[FileRecord]:
+def _start_worker() -> None:
+    store = between_builds.current()
+    _REPORTED.clear()
+    _REPORTED.update(store.used if store is not None else ())  # the parent's, at the fork
+
+
+def _in_worker(task: Task) -> tuple[list[FileRecord], list[Path]]:
     assert _STATE is not None, "the pool forks after _STATE is set"
     ctx, staging = _STATE
-    return run_task(ctx, staging, task)
+    records = run_task(ctx, staging, task)
+    store = between_builds.current()
+    used = sorted(store.used - _REPORTED) if store is not None else []
+    _REPORTED.update(used)
+    return records, used
 
 
 def generate(
@@ -102,7 +116,7 @@ def generate(
     _STATE = (ctx, staging)
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(workers, context, _start_worker) as pool:
             futures = [pool.submit(_in_worker, task) for task in tasks]
             try:
                 meanwhile()
@@ -120,10 +134,17 @@ def generate(
 
 
 def _result(
-    ctx: BuildContext, staging: Path, task: Task, future: Future[list[FileRecord]]
+    ctx: BuildContext,
+    staging: Path,
+    task: Task,
+    future: Future[tuple[list[FileRecord], list[Path]]],
 ) -> list[FileRecord]:
     try:
-        return future.result()
+        records, used = future.result()
+        store = between_builds.current()
+        if store is not None:
+            store.used.update(used)
+        return records
     except Exception:  # any failure: do the task here, where errors are real
         # The same jobs write the same paths with the same bytes: whatever the worker wrote
         # before it failed is overwritten, and nothing else is left behind.

@@ -13,6 +13,7 @@ from types import ModuleType
 
 import pytest
 
+from kaitei.cache import Cache, session
 from kaitei.diagnostics import KaiteiError
 from kaitei.site import parallel
 from kaitei.site.build import build, collect, generate_into, load_checked
@@ -195,3 +196,27 @@ def test_pages_made_while_a_failing_check_runs_are_thrown_away(
     assert any("第7条" in d.message for d in raised.value.diagnostics)
     assert _tree(site_dir) == {"index.html": b"the previous site"}
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+
+
+def test_cache_entries_the_workers_use_survive_the_prune(
+    synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The parent prunes what the build did not use: it must hear what each worker used,
+    # or the diff pages' changesets would be dropped after every build and never be warm.
+    root = tmp_path / "root"
+    shutil.copytree(synthetic, root, ignore=shutil.ignore_patterns("build", ".kaitei-cache"))
+    monkeypatch.setattr(parallel, "MIN_VERSIONS", 1)
+    monkeypatch.setattr(parallel, "available_workers", lambda: 2)
+
+    def changesets_kept(folder: Path, prune: bool) -> set[str]:
+        with session(Cache(folder), prune=prune):
+            build(root, AS_OF.isoformat(), site_dir=tmp_path / f"site-{prune}")
+        return {p.name for p in (folder / "changeset").glob("*/*")}
+
+    written = changesets_kept(tmp_path / "unpruned", prune=False)
+    kept = changesets_kept(tmp_path / "pruned", prune=True)
+    assert written and kept == written
+    with session(Cache(tmp_path / "pruned"), prune=True) as warm:
+        build(root, AS_OF.isoformat(), site_dir=tmp_path / "warm")
+    assert warm is not None and warm.misses == 0 and warm.hits > 0
+    assert _tree(tmp_path / "warm") == _tree(tmp_path / "site-True")
