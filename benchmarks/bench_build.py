@@ -227,7 +227,7 @@ class Run:
     seconds: float
     cpu: float  # user + system of the process and every child it waited for
     peak_pss_mb: float  # the tree's largest total PSS: shared (forked) pages counted once
-    peak_rss_mb: float  # the largest single process's resident set (getrusage)
+    peak_rss_mb: float  # the largest single process's peak resident set (VmHWM, sampled)
 
     def line(self, sources: int) -> str:
         return (
@@ -257,16 +257,20 @@ def _tree(root_pid: int) -> list[int]:
     return found
 
 
-def _pss_mb(pids: list[int]) -> float:
-    total = 0
+def _memory_mb(pids: list[int]) -> tuple[float, float]:
+    """(total PSS of `pids`, the largest peak RSS (VmHWM) among them), in MB."""
+    total, largest = 0, 0
     for pid in pids:
         try:
             for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
                     total += int(line.split()[1])
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    largest = max(largest, int(line.split()[1]))
         except OSError:
             continue  # gone, or not ours
-    return total / 1024
+    return total / 1024, largest / 1024
 
 
 def measure(command: list[str], cwd: Path, env: dict[str, str]) -> Run:
@@ -276,11 +280,12 @@ def measure(command: list[str], cwd: Path, env: dict[str, str]) -> Run:
     process = subprocess.Popen(
         command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
-    peak = 0.0
+    peak = largest = 0.0
     sampling = Path("/proc/self/smaps_rollup").exists()
     while process.poll() is None:
         if sampling:
-            peak = max(peak, _pss_mb(_tree(process.pid)))
+            pss, hwm = _memory_mb(_tree(process.pid))
+            peak, largest = max(peak, pss), max(largest, hwm)
         time.sleep(0.05)
     seconds = time.perf_counter() - start
     output = process.stdout.read().decode("utf-8", "replace") if process.stdout else ""
@@ -288,8 +293,7 @@ def measure(command: list[str], cwd: Path, env: dict[str, str]) -> Run:
         raise SystemExit(f"bench: {' '.join(command)} failed in {cwd}:\n{output}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    # ru_maxrss of the children is the largest one's peak (KiB on Linux), not their sum.
-    return Run(seconds, cpu, peak, after.ru_maxrss / 1024)
+    return Run(seconds, cpu, peak, largest)
 
 
 KAITEI = [sys.executable, "-m", "kaitei.cli", "build", "--as-of", AS_OF]
