@@ -547,6 +547,7 @@ def main() -> int:
     unknown = [size for size in sizes if size not in SERIES]
     if unknown:
         parser.error(f"unknown sizes {unknown}: choose from {', '.join(SERIES)}")
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]  # shown as measured
     print(f"bench_build: {os.cpu_count()} cores, load average {_load()}; figures, not asserts")
     with tempfile.TemporaryDirectory(prefix="kaitei-bench-") as tmp:
         if not args.no_compare:
