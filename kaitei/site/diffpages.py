@@ -206,4 +206,5 @@ def _start_document(ctx: BuildContext, document: Document) -> None:
     if ctx.cache.get(OWNER_KEY) != document.id:
         for key in (CACHE_KEY, FRAGMENTS_KEY, DIFFS_KEY):
             ctx.cache.pop(key, None)
+        ctx.renderer.forget()
         ctx.cache[OWNER_KEY] = document.id

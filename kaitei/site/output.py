@@ -67,6 +67,10 @@ class Renderer(Protocol):
         """A model node's content without source spans, memoized for the build."""
         ...
 
+    def forget(self) -> None:
+        """Drop the caches (between documents): the output never depends on them."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Portion:

@@ -575,6 +575,7 @@ def pages(ctx: BuildContext) -> Iterator[OutputFile]:
     for number, document in enumerate(ctx.site.documents, 1):
         if number in ctx.portion:
             yield from document_pages(ctx, document)
+            ctx.renderer.forget()  # bounded memory: the next document shares no article
 
 
 def stylesheet(site_theme: SiteTheme) -> str:

@@ -95,6 +95,9 @@ class InlineRenderer:
             self._site, self._documents = site, {d.id: d for d in site.documents}
             self._cache.clear()
 
+    def forget(self) -> None:
+        self._cache.clear()
+
     def render(self, text: Text, id_prefix: str = "") -> Markup:
         # Keyed by what the HTML depends on (not the span): unchanged text across versions
         # renders once. A relative link resolves from the file it is written in.
@@ -328,6 +331,15 @@ class Renderer:
 
     def catalogue(self, lang: str) -> Catalogue:
         return load_catalogue(lang)
+
+    def forget(self) -> None:
+        """Drop what was rendered and fingerprinted so far. The generators call it between
+        documents, which share no articles: a worker that makes many documents' pages would
+        otherwise keep every one's HTML and fingerprints until the build ends."""
+        self._articles.clear()
+        self._units.clear()
+        self._fingerprints.clear()
+        self.inline.forget()
 
     def fingerprint(self, node: Any) -> Hashable:
         """`fingerprint` with this build's memo."""
