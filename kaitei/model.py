@@ -462,14 +462,15 @@ def all_texts(lt: LanguageText) -> Iterator[Text]:
     yield lt.title
     yield from texts_of(lt.preamble)
     for article in lt.articles:
-        yield from _article_texts(article)
+        yield from article_texts(article)
     for line in lt.closing:
         yield line.text
     for appendix in lt.appendices:
-        yield from _article_texts(appendix)
+        yield from article_texts(appendix)
 
 
-def _article_texts(article: Article) -> Iterator[Text]:
+def article_texts(article: Article) -> Iterator[Text]:
+    """Every Text of an article's body in reading order (its heading is `article.head`)."""
     for para in article.paragraphs:
         yield from texts_of(para.blocks)
         for item in walk_items(para.items):

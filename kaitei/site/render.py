@@ -21,7 +21,19 @@ from markupsafe import Markup
 
 from ..catalogue import Catalogue, load_catalogue
 from ..markdown import html_as_markdown, is_cjk, make_markdown
-from ..model import Article, Break, BulletList, CrossRef, Document, Item, Row, Site, Table, Text
+from ..model import (
+    Article,
+    Break,
+    BulletList,
+    CrossRef,
+    Document,
+    Item,
+    Row,
+    Site,
+    Table,
+    Text,
+    article_texts,
+)
 from ..read.sitelinks import SiteTarget, locate
 from . import urls
 from .languages import direction
@@ -245,6 +257,19 @@ def article_units(article: Article) -> Iterator[tuple[str, Any]]:
         yield from items(para.items)
 
 
+def _linking_file(article: Article) -> str:
+    """The file an article's relative links resolve from, or "" when it has none.
+
+    The fingerprint leaves spans out so that an article unchanged across versions renders
+    once; but a relative link (`../2023-01-01/`, `cookies.md`) resolves from the file it is
+    written in, so the same words in two documents' files must not share their HTML.
+    """
+    for text in (article.head, *article_texts(article)):
+        if text is not None and text.links:
+            return text.span.path
+    return ""
+
+
 def _prefixed(html: str, prefix: str) -> str:
     # Safe: content text cannot produce these attribute openings (quotes in text are escaped),
     # only our templates and our cross-reference links do.
@@ -325,7 +350,7 @@ class Renderer:
         self.env.globals["dir_of"] = direction
         self.env.globals["dir_attr"] = dir_attr
         self._policy_modules: dict[str, Any] = {}
-        self._articles: dict[tuple[Hashable, str], str] = {}
+        self._articles: dict[tuple[Hashable, str, str], str] = {}
         self._units: dict[tuple[Hashable, str, str], list[tuple[str, str]]] = {}
         self._fingerprints: dict[int, tuple[Any, Hashable]] = {}
 
@@ -353,7 +378,7 @@ class Renderer:
         are the slow part of a build, so an article is rendered once per content and
         language, without id prefix, and the prefix is put in afterwards.
         """
-        key = (self.fingerprint(article), lang)
+        key = (self.fingerprint(article), lang, _linking_file(article))
         html = self._articles.get(key)
         if html is None:
             module = self._policy_module(lang)
@@ -366,7 +391,7 @@ class Renderer:
         """The article unit by unit (heading, paragraphs, items at every depth) as (id, HTML):
         the rows of the bilingual view. Rendered once per content and language, like
         `article`."""
-        key = (self.fingerprint(article), lang, "units")
+        key = (self.fingerprint(article), lang, _linking_file(article))
         found = self._units.get(key)
         if found is None:
             module = self._policy_module(lang)

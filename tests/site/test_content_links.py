@@ -6,13 +6,19 @@ such links); the built pages' hrefs are read back and followed to the files they
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin
 
 import pytest
 
+from kaitei.check import check_site
 from kaitei.cli import main
+from kaitei.site import urls
+from kaitei.site.output import BuildContext
+from kaitei.site.pages import version_page
+from kaitei.site.render import Renderer
 
 AS_OF = "2024-06-01"
 LINKS = (
@@ -146,3 +152,45 @@ def test_the_canonical_text_keeps_the_link_as_written(site: Path) -> None:
     assert "<../../cookies/2024-01-01/en.md>" in text
     assert "<../cookies/en.md#art-2>" in text
     assert "cookies/2024-01-01/\n" not in text
+
+
+SAME_WORDS = """---
+effective: {version}
+change: {change}
+summary: s
+---
+
+# {title}
+
+## Article 1 (History)
+
+The [previous version](../2023-01-01/) remains available.
+"""
+
+
+def test_the_same_words_in_two_documents_link_to_their_own_document(tmp_path: Path) -> None:
+    # Articles are rendered once per content, spans left out; a relative link resolves from
+    # its file, so identical words in two documents must not share their HTML. The page
+    # generators forget between documents, the PDFs do not: one renderer makes both here.
+    for doc in ("alpha", "beta"):
+        folder = tmp_path / "content" / doc
+        folder.mkdir(parents=True)
+        (folder / "document.yml").write_text(
+            f"titles: {{en: {doc}}}\nauthoritative: en\nlanguages: [en]\n", encoding="utf-8"
+        )
+        for version, change in (("2023-01-01", "enacted"), ("2024-01-01", "editorial")):
+            (folder / version).mkdir()
+            (folder / version / "en.md").write_text(
+                SAME_WORDS.format(version=version, change=change, title=doc), encoding="utf-8"
+            )
+    as_of = dt.date.fromisoformat(AS_OF)
+    site, diagnostics = check_site(tmp_path, as_of)
+    assert not [d for d in diagnostics if d.fails(False)]
+    ctx = BuildContext(site, as_of, str(tmp_path), "", Renderer("", as_of, {"notices": False}))
+    for document in site.documents:
+        version = document.version("2024-01-01")
+        assert version is not None
+        url = urls.version("en", document.id, version.id)
+        page = version_page(ctx, document, version, "en", url).content.decode("utf-8")
+        hrefs = re.findall(r'<a href="([^"]*)">previous version</a>', page)
+        assert hrefs == [f"../../../en/{document.id}/2023-01-01/"], document.id
