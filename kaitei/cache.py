@@ -50,6 +50,7 @@ CACHE_DIR_ENV = "KAITEI_CACHE_DIR"
 # The libraries whose behaviour is part of a parse or a diff (their version changes the key).
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "Jinja2", "MarkupSafe")
 # A temporary file older than this was left by a build that died: the next prune removes it.
+CLOCK_SLACK_SECONDS = 1.0  # see Cache.start_build
 STALE_TEMP_SECONDS = 600
 
 T = TypeVar("T")
@@ -219,7 +220,11 @@ class Cache:
     def start_build(self) -> None:
         """Forget what the previous build used (the memory layer stays for its hits)."""
         self.used = set()
-        self.started = time.time()
+        # The kernel stamps a touched file from its coarse clock, which lags time.time() by
+        # up to a clock tick: an entry a worker touches just after the start could otherwise
+        # look older than the build and be pruned. Keeping what the previous build used in
+        # its last second is harmless.
+        self.started = time.time() - CLOCK_SLACK_SECONDS
         self.text_keys = {}
         self.hits = self.misses = 0
 
