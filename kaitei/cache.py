@@ -154,8 +154,11 @@ class Cache:
     def path(self, kind: str, key: str) -> Path:
         return self.root / kind / key[:2] / key
 
-    def get(self, kind: str, key: str, expected: type[T]) -> T | None:
-        """The value stored under (kind, key) if it is whole and ours; None otherwise."""
+    def get(self, kind: str, key: str, expected: type[T], *, remember: bool = True) -> T | None:
+        """The value stored under (kind, key) if it is whole and ours; None otherwise.
+
+        `remember=False` leaves it out of the memory layer: for large values read once a
+        build (PDFs), which would only grow the process."""
         path = self.path(kind, key)
         if key in self.memory:
             value = self.memory[key]
@@ -177,7 +180,8 @@ class Cache:
             self.misses += 1
             return None
         self._touch(path)
-        self.memory[key] = value
+        if remember:
+            self.memory[key] = value
         self.hits += 1
         return value
 
@@ -186,10 +190,11 @@ class Cache:
         with contextlib.suppress(OSError):  # gone (a concurrent prune): written again later
             os.utime(path)
 
-    def put(self, kind: str, key: str, value: Any) -> None:
+    def put(self, kind: str, key: str, value: Any, *, remember: bool = True) -> None:
         """Store a value: a temporary file renamed into place (readers never see half)."""
         path = self.path(kind, key)
-        self.memory[key] = value
+        if remember:
+            self.memory[key] = value
         self.used.add(path)
         try:
             payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)

@@ -9,21 +9,22 @@ The PDF is the page as printed: the same HTML and the same stylesheet under `@me
 no navigation), with nothing fetched — the stylesheet is handed over, the logo inlined, every
 other URL left as a link. Its dates are the version's effective date, not the build's, so a
 rebuild the next day is byte-identical. WeasyPrint takes seconds a page, so finished PDFs are
-kept in `build/.cache/pdf/` under the hash of what they are made from.
+kept in the cache between builds (kaitei.cache, `.kaitei-cache/pdf/`, checked like every
+entry and restored by the publish workflow) under the hash of what they are made from, and
+the documents' PDFs are made side by side by the build's worker processes.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import logging
 import os
 import re
 from collections.abc import Iterator, Mapping
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 
+from .. import cache as between_builds
 from . import urls
 from .output import BuildContext, OutputFile, generator
 from .pages import diff_pairs, stylesheet, version_page
@@ -32,9 +33,9 @@ from .theme import SiteTheme, logo_type
 
 log = logging.getLogger("kaitei")
 
+CACHE_KIND = "pdf"  # the PDFs' folder of the cache between builds
 ENABLED_KEY = "pdf_enabled"  # ctx.cache: whether this build makes PDFs (pages link to them)
 PDF_ENV = "KAITEI_PDF"  # "0" turns PDFs off (the test suite's quick builds)
-CACHE_DIR = Path("build") / ".cache" / "pdf"
 MISSING = (
     "no PDFs: the PDF engine (WeasyPrint) is not installed; install it with "
     "pip install 'kaitei[pdf]' (it needs Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0)"
@@ -77,31 +78,31 @@ def _printable(html: str, site_theme: SiteTheme) -> str:
     return html
 
 
-def render_pdf(html: str, css: str, when: str, cache: Path | None = None) -> bytes:
+def render_pdf(html: str, css: str, when: str) -> bytes:
     """The PDF of a page: its HTML under the print stylesheet, dated `when` (YYYY-MM-DD)."""
     weasyprint = engine()
     assert weasyprint is not None
-    version = metadata.version("weasyprint")
-    key = hashlib.sha256("\0".join((version, when, css, html)).encode("utf-8")).hexdigest()
-    cached = cache / f"{key}.pdf" if cache is not None else None
-    if cached is not None and cached.is_file():
-        return cached.read_bytes()
+    store = between_builds.current()
+    key = ""
+    if store is not None:
+        key = store.key(CACHE_KIND, metadata.version("weasyprint"), when, css, html)
+        found = store.get(CACHE_KIND, key, bytes, remember=False)
+        if found is not None:
+            return found
     document = weasyprint.HTML(string=html).render(
         stylesheets=[weasyprint.CSS(string=css)], presentational_hints=False
     )
     document.metadata.created = when
     document.metadata.modified = when
     data: bytes = document.write_pdf()
-    if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(".tmp")
-        partial.write_bytes(data)
-        partial.replace(cached)
+    if store is not None:
+        store.put(CACHE_KIND, key, data, remember=False)
     return data
 
 
-@generator("pdf")
+@generator("pdf", split=True)
 def pdfs(ctx: BuildContext) -> Iterator[OutputFile]:
+    # The slowest generator: its jobs are shared by every core.
     if not ctx.cache.get(ENABLED_KEY):
         return
     # Imported here: the diff pages import the pages module too, and only PDFs need both.
@@ -109,9 +110,12 @@ def pdfs(ctx: BuildContext) -> Iterator[OutputFile]:
 
     site_theme = ctx.renderer.site_theme
     css = stylesheet(site_theme)
-    cache = Path(ctx.root) / CACHE_DIR if ctx.root else None
+    job = 0  # each version's PDFs and each pair's are one job (see Portion)
     for document in ctx.site.documents:
         for version in document.versions:
+            job += 1
+            if job not in ctx.portion:
+                continue
             for lang in document.settings.languages:
                 if version.text(lang) is None:
                     continue
@@ -119,11 +123,14 @@ def pdfs(ctx: BuildContext) -> Iterator[OutputFile]:
                     ctx, document, version, lang, urls.version(lang, document.id, version.id)
                 )
                 html = _printable(page.content.decode("utf-8"), site_theme)
-                data = render_pdf(html, css, version.effective.isoformat(), cache)
+                data = render_pdf(html, css, version.effective.isoformat())
                 yield OutputFile(
                     urls.version_pdf(lang, document.id, version.id), data, in_sitemap=False
                 )
         for old, new in diff_pairs(document, ctx.as_of):
+            job += 1
+            if job not in ctx.portion:
+                continue
             new_v = document.version(new)
             assert new_v is not None
             for lang in document.settings.languages:
@@ -131,5 +138,6 @@ def pdfs(ctx: BuildContext) -> Iterator[OutputFile]:
                 if b'class="diff-page"' not in page.content:
                     continue  # a language without both texts: no table to print
                 html = _printable(page.content.decode("utf-8"), site_theme)
-                data = render_pdf(html, css, new_v.effective.isoformat(), cache)
+                data = render_pdf(html, css, new_v.effective.isoformat())
                 yield OutputFile(urls.diff_pdf(lang, document.id, old, new), data, in_sitemap=False)
+        ctx.renderer.forget()  # bounded memory: the next document shares no article

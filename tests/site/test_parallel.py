@@ -99,8 +99,8 @@ def test_records_match_the_files_written(synthetic: Path, tmp_path: Path) -> Non
 
 
 def test_every_page_generator_is_split(synthetic: Path) -> None:
-    # The two generators that make nearly all pages run in the pool.
-    assert {"pages", "diff"} <= SPLITTABLE
+    # The generators that make nearly all files, and the slowest, run in the pool.
+    assert {"pages", "diff", "pdf"} <= SPLITTABLE
     tasks = parallel.plan(sorted(GENERATORS), 2)
     assert {t.generator for t in tasks} == SPLITTABLE & set(GENERATORS)
     pieces = {t.portion.of for t in tasks}

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+import os
 import re
 from pathlib import Path
 
 import pytest
 
+from kaitei.cache import Cache, session
 from kaitei.site import pdf
-from kaitei.site.build import collect, load_checked
+from kaitei.site.build import collect, generate_into, load_checked
 from kaitei.site.pages import stylesheet
 from kaitei.site.theme import load_site_theme
 
@@ -31,7 +34,7 @@ def _build(monkeypatch: pytest.MonkeyPatch, rendered: list[str]) -> dict[str, by
     """The sample built with PDFs on; each PDF's HTML recorded, not rendered (seconds each)."""
     monkeypatch.setenv(pdf.PDF_ENV, "1")
 
-    def fake(html: str, css: str, when: str, cache: Path | None = None) -> bytes:
+    def fake(html: str, css: str, when: str) -> bytes:
         rendered.append(html)
         return b"%PDF-1.7 " + when.encode()
 
@@ -81,9 +84,41 @@ def test_the_engine_renders_a_page_as_printed_byte_identically(tmp_path: Path) -
     theme = load_site_theme(ROOT)
     html = pdf._printable(outputs["en/notices/"].decode(), theme)
     css = stylesheet(theme)
-    one = pdf.render_pdf(html, css, "2020-10-01", tmp_path)
-    assert one.startswith(b"%PDF-")
-    (cached,) = tmp_path.glob("*.pdf")
-    cached.unlink()
-    assert pdf.render_pdf(html, css, "2020-10-01", tmp_path) == one  # rendered again, same bytes
+    with session(Cache(tmp_path)):
+        one = pdf.render_pdf(html, css, "2020-10-01")
+        assert one.startswith(b"%PDF-")
+        (cached,) = (tmp_path / pdf.CACHE_KIND).glob("??/*")  # kept in the cache between builds
+    with session(Cache(tmp_path)):
+        assert pdf.render_pdf(html, css, "2020-10-01") == one  # read back from the cache
+        cached.unlink()
+        assert pdf.render_pdf(html, css, "2020-10-01") == one  # rendered again, same bytes
     assert pdf.render_pdf(html, css, "2017-08-23") != one  # dated by the version given
+
+
+def test_the_pool_shares_the_pdfs_between_processes_and_writes_the_serial_bytes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(pdf.PDF_ENV, "1")
+    monkeypatch.setattr(pdf, "engine", lambda: object())  # no real rendering: seconds each
+    makers = tmp_path / "makers"
+
+    def fake(html: str, css: str, when: str) -> bytes:
+        with makers.open("a", encoding="utf-8") as log:  # workers are other processes
+            log.write(f"{os.getpid()}\n")
+        return b"%PDF-1.7 " + hashlib.sha256((when + html).encode()).hexdigest().encode()
+
+    monkeypatch.setattr(pdf, "render_pdf", fake)
+    site, _ = load_checked(ROOT, AS_OF)
+    trees = {}
+    for workers in (1, 2):
+        staging = tmp_path / f"workers-{workers}"
+        staging.mkdir()
+        generate_into(staging, site, AS_OF, ROOT, BASE_URL, workers=workers)
+        trees[workers] = {
+            p.relative_to(staging).as_posix(): p.read_bytes()
+            for p in sorted(staging.rglob("*.pdf"))
+        }
+    assert set(trees[1]) == EXPECTED and trees[2] == trees[1]
+    makers_of = makers.read_text(encoding="utf-8").split()
+    assert len(makers_of) == 2 * len(EXPECTED)  # each PDF once per build, none made twice
+    assert set(makers_of) - {str(os.getpid())}  # the pool's workers made some of them
