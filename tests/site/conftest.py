@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,3 +36,22 @@ def build_at() -> Callable[[dt.date], Built]:
 
 def html(built: Built, url: str) -> str:
     return built[url].content.decode("utf-8")
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Path:
+    """A copy of the sample site repository (content and mkdocs.yml)."""
+    root = tmp_path / "repo"
+    shutil.copytree(ROOT / "content", root / "content")
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "docs").mkdir()
+    return root
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file below `root` by relative path, with its bytes."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }

@@ -18,31 +18,13 @@ from kaitei.site import build as build_module
 from kaitei.site.build import build, collect, load_checked, resolve_as_of
 from kaitei.site.output import GENERATORS, BuildContext, OutputFile
 
-from .conftest import AFTER, BASE_URL, ROOT
+from .conftest import AFTER, BASE_URL, ROOT, tree
 
 AS_OF = "2021-01-01"
 
 
-@pytest.fixture()
-def repo(tmp_path: Path) -> Path:
-    """A copy of the sample site repository (content and mkdocs.yml)."""
-    root = tmp_path / "repo"
-    shutil.copytree(ROOT / "content", root / "content")
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    (root / "docs").mkdir()
-    return root
-
-
-def _tree(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
-
-
 def _same_trees(left: Path, right: Path) -> None:
-    a, b = _tree(left), _tree(right)
+    a, b = tree(left), tree(right)
     assert sorted(a) == sorted(b)
     different = [name for name in a if a[name] != b[name]]
     assert not different
@@ -53,7 +35,7 @@ def test_two_builds_are_byte_identical(repo: Path, tmp_path: Path) -> None:
     build(repo, AS_OF, site_dir=first)
     build(repo, AS_OF, site_dir=second)
     _same_trees(first, second)
-    assert len(_tree(first)) > 15
+    assert len(tree(first)) > 15
 
 
 def test_collect_is_deterministic_in_process() -> None:
@@ -69,7 +51,7 @@ def test_bad_content_is_refused_and_the_previous_site_stays(
 ) -> None:
     assert main(["build", "--root", str(repo), "--as-of", AS_OF]) == 0
     site_dir = repo / "build" / "site"
-    before = _tree(site_dir)
+    before = tree(site_dir)
     page = repo / "content/privacy/2020-10-01/ja.md"
     page.write_text(
         page.read_text(encoding="utf-8").replace("## 第2条", "## 第7条"), encoding="utf-8"
@@ -78,7 +60,7 @@ def test_bad_content_is_refused_and_the_previous_site_stays(
     assert main(["build", "--root", str(repo), "--as-of", AS_OF]) == 1
     err = capsys.readouterr().err
     assert "content/privacy/2020-10-01/ja.md:" in err and "error:" in err
-    assert _tree(site_dir) == before
+    assert tree(site_dir) == before
     assert [p.name for p in (repo / "build").iterdir()] == ["site"]  # no staging left behind
 
 
@@ -87,7 +69,7 @@ def test_a_failing_generator_leaves_the_previous_site(
 ) -> None:
     build(repo, AS_OF)
     site_dir = repo / "build" / "site"
-    before = _tree(site_dir)
+    before = tree(site_dir)
 
     def broken(ctx: BuildContext) -> Iterator[OutputFile]:
         yield OutputFile("zz/", b"half")
@@ -97,7 +79,7 @@ def test_a_failing_generator_leaves_the_previous_site(
     monkeypatch.setitem(GENERATORS, "zz-broken", broken)
     with pytest.raises(RuntimeError, match="boom"):
         build(repo, "2020-09-15")
-    assert _tree(site_dir) == before
+    assert tree(site_dir) == before
 
 
 def test_a_failed_write_leaves_the_previous_site(
@@ -105,12 +87,12 @@ def test_a_failed_write_leaves_the_previous_site(
 ) -> None:
     build(repo, AS_OF)
     site_dir = repo / "build" / "site"
-    before = _tree(site_dir)
+    before = tree(site_dir)
     # A file that cannot be written (its parent is a file) fails in the staging folder.
     bad = [OutputFile("a", b"x"), OutputFile("a/b", b"y")]
     with pytest.raises(OSError):
         build_module.write_site(bad, site_dir)
-    assert _tree(site_dir) == before
+    assert tree(site_dir) == before
     assert [p.name for p in (repo / "build").iterdir()] == ["site"]
 
 
@@ -151,7 +133,7 @@ def test_mkdocs_build_equals_kaitei_build(repo: Path, tmp_path: Path) -> None:
 def test_mkdocs_build_refuses_bad_content_before_cleaning(repo: Path, tmp_path: Path) -> None:
     out = tmp_path / "out-mkdocs"
     _run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(out)], repo)
-    before = _tree(out)
+    before = tree(out)
     page = repo / "content/privacy/2020-10-01/ja.md"
     page.write_text(
         page.read_text(encoding="utf-8").replace("## 第2条", "## 第7条"), encoding="utf-8"
@@ -163,7 +145,7 @@ def test_mkdocs_build_refuses_bad_content_before_cleaning(repo: Path, tmp_path: 
     )  # fmt: skip
     assert result.returncode != 0
     assert "content/privacy/2020-10-01/ja.md:" in result.stderr
-    assert _tree(out) == before
+    assert tree(out) == before
 
 
 def test_the_plugin_builds_under_properdocs(repo: Path, tmp_path: Path) -> None:

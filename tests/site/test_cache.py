@@ -24,24 +24,10 @@ from kaitei.diff.changeset import ChangeSet
 from kaitei.load import ParsedText, load_site
 from kaitei.model import Site
 
-from .conftest import ROOT
+from .conftest import ROOT, tree
 
 AS_OF = "2021-01-01"
 TEXT = "content/privacy/2020-10-01/en.md"
-
-
-@pytest.fixture()
-def repo(tmp_path: Path) -> Path:
-    """A copy of the sample site repository (content and mkdocs.yml)."""
-    root = tmp_path / "repo"
-    shutil.copytree(ROOT / "content", root / "content")
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    (root / "docs").mkdir()
-    return root
-
-
-def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def _load(root: Path, store: Cache | None) -> tuple[Site, list[Diagnostic]]:
@@ -62,7 +48,7 @@ def test_a_warm_build_is_byte_identical_to_a_cold_one_and_to_no_cache(repo: Path
     for name in ("cold", "warm"):
         assert main(["build", "--root", str(repo), "--as-of", AS_OF,
                      "--site-dir", str(repo / name)]) == 0  # fmt: skip
-    none, cold, warm = (_tree(repo / name) for name in ("none", "cold", "warm"))
+    none, cold, warm = (tree(repo / name) for name in ("none", "cold", "warm"))
     assert len(none) > 20
     assert cold == none
     assert warm == none

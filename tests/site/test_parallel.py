@@ -20,7 +20,7 @@ from kaitei.site.build import build, collect, generate_into, load_checked
 from kaitei.site.output import GENERATORS, SPLITTABLE, BuildContext, FileRecord, OutputFile
 from kaitei.site.write import staged_site
 
-from .conftest import AFTER, BASE_URL, ROOT
+from .conftest import AFTER, BASE_URL, ROOT, tree
 
 AS_OF = dt.date(2026, 11, 25)
 
@@ -48,14 +48,6 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {
-        str(path.relative_to(folder)): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
-
-
 def _generated(
     tmp: Path, root: Path, as_of: dt.date, workers: int
 ) -> tuple[dict[str, bytes], list[FileRecord]]:
@@ -63,7 +55,7 @@ def _generated(
     staging = tmp / f"workers-{workers}"
     staging.mkdir()
     records = generate_into(staging, site, as_of, root, BASE_URL, workers=workers)
-    return _tree(staging), records
+    return tree(staging), records
 
 
 @pytest.mark.parametrize(("which", "as_of"), [("sample", AFTER), ("synthetic", AS_OF)])
@@ -143,7 +135,7 @@ def test_a_generator_error_surfaces_and_the_old_site_stays(
     site, _ = load_checked(synthetic, AS_OF)
     with pytest.raises(KaiteiError), staged_site(site_dir) as staging:
         generate_into(staging, site, AS_OF, synthetic, BASE_URL, workers=2)
-    assert _tree(site_dir) == {"index.html": b"the previous site"}
+    assert tree(site_dir) == {"index.html": b"the previous site"}
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]
 
 
@@ -165,7 +157,7 @@ def test_kaitei_build_uses_the_pool_for_a_large_site(
     result = build(root, AS_OF.isoformat(), site_dir=tmp_path / "out")
     assert used == [2]
     serial, _ = _generated(tmp_path, synthetic, AS_OF, workers=1)
-    assert _tree(tmp_path / "out") == serial
+    assert tree(tmp_path / "out") == serial
     assert result.files == len(serial)
 
 
@@ -194,7 +186,7 @@ def test_pages_made_while_a_failing_check_runs_are_thrown_away(
         build(root, AS_OF.isoformat(), site_dir=site_dir)
     assert started == [2]  # the workers were making pages while the check ran
     assert any("第7条" in d.message for d in raised.value.diagnostics)
-    assert _tree(site_dir) == {"index.html": b"the previous site"}
+    assert tree(site_dir) == {"index.html": b"the previous site"}
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
 
 
@@ -219,4 +211,4 @@ def test_cache_entries_the_workers_use_survive_the_prune(
     with session(Cache(tmp_path / "pruned"), prune=True) as warm:
         build(root, AS_OF.isoformat(), site_dir=tmp_path / "warm")
     assert warm is not None and warm.misses == 0 and warm.hits > 0
-    assert _tree(tmp_path / "warm") == _tree(tmp_path / "site-True")
+    assert tree(tmp_path / "warm") == tree(tmp_path / "site-True")
