@@ -71,6 +71,7 @@ def read_inline(
         plain = _Plain()
         for index, part in enumerate(source.split("\n")):
             plain.broken = index > 0
+            part = part.lstrip(" \t") if index else part  # as the line-break rule skips them
             if part:
                 plain.add(part)
         stripped = plain.text.strip()
@@ -137,9 +138,9 @@ def read_inline(
 
 
 # Where one of the inline rules (escape, code span, emphasis, link, image, autolink, HTML,
-# entity) can start, or where a line break is more than a soft break: most units of a policy
-# have none, and their tokens are known without running the rules (half the reader's time).
-_MARKUP = re.compile(r"[\\`*_\[\]!<&]|[ \t]\n|\n[ \t]")
+# entity) can start, or where a line break may be more than a soft break (spaces before it):
+# most units of a policy have none, and their tokens are known without running the rules.
+_MARKUP = re.compile(r"[\\`*_\[\]!<&]|[ \t]\n")
 
 
 def inline_tokens(source: str, references: Mapping[str, object]) -> list[Token]:
@@ -160,6 +161,9 @@ def _plain_tokens(source: str) -> list[Token]:
     for index, line in enumerate(source.split("\n")):
         if index:
             tokens.append(Token("softbreak", "br", 0))
+            # markdown-it's line-break rule skips the spaces and tabs that start the next
+            # line: a wrapped list item's indented lines need no rules.
+            line = line.lstrip(" \t")
         if line:
             token = Token("text", "", 0)
             token.content = line
