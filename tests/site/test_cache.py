@@ -232,7 +232,8 @@ def test_prune_keeps_what_the_last_build_used_and_nothing_else(repo: Path) -> No
     assert stray.exists() and new_temp.exists() and not old_temp.exists()
 
 
-def test_prune_keeps_what_a_worker_process_of_the_build_read(repo: Path) -> None:
+def _entries_of_an_earlier_build(repo: Path) -> tuple[Cache, list[Path]]:
+    """The sample's parsed texts in the cache, dated an hour ago."""
     store = Cache(repo / ".kaitei-cache")
     with session(store):
         load_site(repo, Collector())
@@ -240,6 +241,11 @@ def test_prune_keeps_what_a_worker_process_of_the_build_read(repo: Path) -> None
     long_ago = time.time() - 3600
     for entry in entries:
         os.utime(entry, (long_ago, long_ago))
+    return store, entries
+
+
+def test_prune_keeps_what_a_worker_process_of_the_build_read(repo: Path) -> None:
+    store, entries = _entries_of_an_earlier_build(repo)
     with session(Cache(store.root), prune=True) as parent:
         assert parent is not None and not parent.used
         # A worker (another process: another Cache object) reads one entry for the build.
@@ -341,13 +347,7 @@ def test_prune_keeps_an_entry_touched_by_the_kernels_coarse_clock(repo: Path) ->
     # A file's mtime comes from the kernel's coarse clock, a few ms behind time.time(): a
     # worker's touch just after the build starts can carry a time before the start. This
     # flaked test_prune_keeps_what_a_worker_process_of_the_build_read under load.
-    store = Cache(repo / ".kaitei-cache")
-    with session(store):
-        load_site(repo, Collector())
-    entries = _entries(store, "text")
-    long_ago = time.time() - 3600
-    for entry in entries:
-        os.utime(entry, (long_ago, long_ago))
+    store, entries = _entries_of_an_earlier_build(repo)
     before = time.time()
     with session(Cache(store.root), prune=True):
         os.utime(entries[0], (before - 0.005, before - 0.005))
