@@ -143,6 +143,9 @@ class Cache:
     started: float = 0.0  # when the current build started (time.time())
     hits: int = 0
     misses: int = 0
+    # False when the build found its site up to date (kaitei.site.uptodate) and so read no
+    # entry: its `used` says nothing about what the next build needs, and nothing is pruned.
+    sweep: bool = True
     # The key each loaded LanguageText was made from, by id (the text is kept so that its id
     # is not reused): a diff's key is built from the keys of its two texts.
     text_keys: dict[int, tuple[Any, str]] = field(default_factory=dict)
@@ -232,6 +235,7 @@ class Cache:
         self.started = time.time() - CLOCK_SLACK_SECONDS
         self.text_keys = {}
         self.hits = self.misses = 0
+        self.sweep = True
 
     def finish_build(self) -> None:
         """Keep in memory only what this build used: `serve` stays as small as one build."""
@@ -368,6 +372,8 @@ def session(cache: Cache | None, *, prune: bool = False) -> Iterator[Cache | Non
     finally:
         _current.reset(token)
     # Only after a success: a failed build used fewer entries than the next one will need.
+    if not cache.sweep:
+        return
     cache.finish_build()
     if prune:
         cache.prune()

@@ -21,7 +21,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="build as of this date")
     parser.add_argument("--strict", action="store_true", help="warnings fail the build too")
     parser.add_argument(
-        "--no-cache", action="store_true", help="ignore and leave alone .kaitei-cache/"
+        "--no-cache",
+        action="store_true",
+        help="ignore and leave alone .kaitei-cache/ (and so build even when nothing changed)",
     )
     parser.add_argument("--root", type=Path, default=Path("."), help=argparse.SUPPRESS)
     parser.add_argument("--site-dir", type=Path, default=None, help=argparse.SUPPRESS)
@@ -34,5 +36,12 @@ def run(args: argparse.Namespace) -> int:
         result = build(args.root, args.as_of, args.strict, args.site_dir)
     for diagnostic in result.diagnostics:
         print(diagnostic.format(), file=sys.stderr)
-    print(f"built {result.files} files into {result.site_dir} (as of {result.as_of})")
+    if result.up_to_date:
+        # The record of the last build matched every input and every file: nothing written.
+        print(
+            f"{result.site_dir} is up to date: {result.files} files (as of {result.as_of}); "
+            "nothing changed since the last build"
+        )
+    else:
+        print(f"built {result.files} files into {result.site_dir} (as of {result.as_of})")
     return 0

@@ -15,7 +15,7 @@ import importlib
 import os
 import pkgutil
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,13 +23,14 @@ from xml.sax.saxutils import escape, quoteattr
 
 import yaml
 
+from .. import cache as between_builds
 from ..check import check_site, start_check
 from ..clock import as_of as clock_as_of
 from ..clock import parse_date
 from ..diagnostics import Collector, Diagnostic, KaiteiError
 from ..load import content_dir, load_settings
 from ..model import Site
-from . import parallel, pdf, urls
+from . import parallel, pdf, uptodate, urls
 from .output import FINISHERS, GENERATORS, BuildContext, FileRecord, OutputFile
 from .render import Renderer
 from .siteurl import site_url_problems
@@ -326,6 +327,7 @@ class BuildResult:
     as_of: dt.date
     files: int
     diagnostics: tuple[Diagnostic, ...]  # warnings that did not stop the build
+    up_to_date: bool = False  # nothing changed since the last build: nothing was written
 
 
 def build(
@@ -335,12 +337,26 @@ def build(
     site_dir: Path | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> BuildResult:
-    """`kaitei build`: check, generate, write atomically."""
+    """`kaitei build`: check, generate, write atomically; nothing to do when the inputs are
+    those of the build that made the site folder (kaitei.site.uptodate)."""
+    env = os.environ if environ is None else environ
     config = read_config(root)
     url_problems = site_url_problems(root, config.base_url)
     if any(d.fails(strict) for d in url_problems):
         raise KaiteiError(url_problems)
-    as_of = resolve_as_of(root, as_of_arg, environ, config.as_of)
+    as_of = resolve_as_of(root, as_of_arg, env, config.as_of)
+    target = site_dir or config.site_dir
+    store = between_builds.current()
+    key = None
+    if store is not None:
+        # Before anything is read: an input edited during the build changes the next key.
+        with suppress(uptodate.Unknowable):
+            key = uptodate.input_key(root, target, as_of, strict, env)
+    if store is not None and key is not None:
+        record = uptodate.lookup(store, key, target)
+        if record is not None:
+            store.sweep = False
+            return BuildResult(target, as_of, len(record.files), record.diagnostics, True)
     site, loaded_cleanly, finish = start_check(root, as_of, strict)
     found: list[Diagnostic] = []
 
@@ -349,12 +365,13 @@ def build(
         if any(d.fails(strict) for d in found):
             raise KaiteiError(found)
 
-    target = site_dir or config.site_dir
     with staged_site(target) as staging:
         if not loaded_cleanly:  # a broken model is refused (load errors fail) before any page
             check()
         # The check needs the model and nothing else: on several cores the pages are made
         # while it runs, and thrown away with the staging folder if it fails.
         records = generate_into(staging, site, as_of, root, config.base_url, meanwhile=check)
-    diagnostics = sorted([*found, *url_problems])
-    return BuildResult(target, as_of, len(records), tuple(diagnostics))
+    diagnostics = tuple(sorted([*found, *url_problems]))
+    if store is not None and key is not None:
+        uptodate.remember(store, key, target, diagnostics)
+    return BuildResult(target, as_of, len(records), diagnostics)

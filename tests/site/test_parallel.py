@@ -210,5 +210,7 @@ def test_cache_entries_the_workers_use_survive_the_prune(
     assert written and kept == written
     with session(Cache(tmp_path / "pruned"), prune=True) as warm:
         build(root, AS_OF.isoformat(), site_dir=tmp_path / "warm")
-    assert warm is not None and warm.misses == 0 and warm.hits > 0
+    # The one miss is the record of an earlier build into this new site folder (there is none:
+    # kaitei.site.uptodate); every parsed text and changeset is a hit.
+    assert warm is not None and warm.misses == 1 and warm.hits > 0
     assert tree(tmp_path / "warm") == tree(tmp_path / "site-True")
