@@ -52,6 +52,12 @@ LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "Jinja2", "MarkupSaf
 # A temporary file older than this was left by a build that died: the next prune removes it.
 CLOCK_SLACK_SECONDS = 1.0  # see Cache.start_build
 STALE_TEMP_SECONDS = 600
+# The memory layer of a one-shot command (`kaitei build`, `kaitei check`): each entry is read
+# about once a build and the model holds the parsed texts anyway, so a few dozen recent values
+# cover the reuse within a build, and its size no longer grows with the site (5,000 files:
+# every ChangeSet of the site was kept to the end). `serve` keeps them all (its next build's
+# hits).
+ONE_SHOT_MEMORY = 64
 
 T = TypeVar("T")
 
@@ -138,7 +144,8 @@ class Cache:
     """
 
     root: Path
-    memory: dict[str, Any] = field(default_factory=dict)
+    memory: dict[str, Any] = field(default_factory=dict)  # oldest use first
+    memory_limit: int | None = None  # values the memory layer holds; None: every one
     used: set[Path] = field(default_factory=set)
     started: float = 0.0  # when the current build started (time.time())
     hits: int = 0
@@ -167,6 +174,7 @@ class Cache:
             value = self.memory[key]
             if isinstance(value, expected):
                 self._touch(path)
+                self._remember(key, value)
                 self.hits += 1
                 return value
         try:
@@ -184,9 +192,17 @@ class Cache:
             return None
         self._touch(path)
         if remember:
-            self.memory[key] = value
+            self._remember(key, value)
         self.hits += 1
         return value
+
+    def _remember(self, key: str, value: Any) -> None:
+        """Keep a value in memory as the most recently used, within the limit."""
+        self.memory.pop(key, None)
+        self.memory[key] = value
+        if self.memory_limit is not None:
+            while len(self.memory) > self.memory_limit:
+                del self.memory[next(iter(self.memory))]
 
     def _touch(self, path: Path) -> None:
         self.used.add(path)
@@ -197,7 +213,7 @@ class Cache:
         """Store a value: a temporary file renamed into place (readers never see half)."""
         path = self.path(kind, key)
         if remember:
-            self.memory[key] = value
+            self._remember(key, value)
         self.used.add(path)
         try:
             payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
@@ -354,8 +370,10 @@ def cache_dir(root: Path, environ: dict[str, str] | None = None) -> Path:
     return Path(configured) if configured else root / DEFAULT_DIR
 
 
-def open_cache(root: Path, environ: dict[str, str] | None = None) -> Cache:
-    return Cache(cache_dir(root, environ))
+def open_cache(
+    root: Path, environ: dict[str, str] | None = None, *, memory_limit: int | None = None
+) -> Cache:
+    return Cache(cache_dir(root, environ), memory_limit=memory_limit)
 
 
 @contextlib.contextmanager

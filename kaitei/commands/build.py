@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..cache import open_cache, session
+from ..cache import ONE_SHOT_MEMORY, open_cache, session
 from ..site.build import build
 
 
@@ -32,7 +32,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     # The cache keeps what this build used and drops the rest (kaitei.cache).
-    with session(None if args.no_cache else open_cache(args.root), prune=True):
+    with session(
+        None if args.no_cache else open_cache(args.root, memory_limit=ONE_SHOT_MEMORY), prune=True
+    ):
         result = build(args.root, args.as_of, args.strict, args.site_dir)
     for diagnostic in result.diagnostics:
         print(diagnostic.format(), file=sys.stderr)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+import kaitei.commands.build as build_command
+import kaitei.commands.check as check_command
 from kaitei import cache as kcache
 from kaitei.cache import MAGIC, Cache, cache_dir, session
 from kaitei.check import check_site
@@ -352,3 +354,37 @@ def test_prune_keeps_an_entry_touched_by_the_kernels_coarse_clock(repo: Path) ->
     with session(Cache(store.root), prune=True):
         os.utime(entries[0], (before - 0.005, before - 0.005))
     assert _entries(store, "text") == [entries[0]]
+
+
+def test_a_bounded_memory_layer_keeps_the_most_recently_used_values(tmp_path: Path) -> None:
+    store = Cache(tmp_path / "cache", memory_limit=2)
+    for name in ("a", "b", "c"):
+        store.put("text", kcache.key_of(name), name)
+    assert list(store.memory) == [kcache.key_of("b"), kcache.key_of("c")]
+    assert store.get("text", kcache.key_of("b"), str) == "b"  # used again: now the newest
+    store.put("text", kcache.key_of("d"), "d")
+    assert list(store.memory) == [kcache.key_of("b"), kcache.key_of("d")]
+    # What left memory is still on disk: a hit, and the oldest value makes room for it.
+    assert store.get("text", kcache.key_of("a"), str) == "a"
+    assert list(store.memory) == [kcache.key_of("d"), kcache.key_of("a")]
+    assert store.misses == 0
+
+
+def test_the_one_shot_commands_bound_the_memory_layer(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[Cache] = []
+    real = kcache.open_cache
+
+    def spy(*args: object, **options: object) -> Cache:
+        store = real(*args, **options)  # type: ignore[arg-type]
+        opened.append(store)
+        return store
+
+    monkeypatch.setattr(build_command, "open_cache", spy)
+    monkeypatch.setattr(check_command, "open_cache", spy)
+    monkeypatch.setenv("KAITEI_PDF", "0")
+    assert main(["check", "--root", str(repo), "--as-of", AS_OF]) == 0
+    assert main(["build", "--root", str(repo), "--as-of", AS_OF]) == 0
+    assert [store.memory_limit for store in opened] == [kcache.ONE_SHOT_MEMORY] * 2
+    assert 0 < len(opened[1].memory) <= kcache.ONE_SHOT_MEMORY
