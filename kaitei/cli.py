@@ -21,16 +21,21 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"kaitei: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
     parser = _Parser(prog="kaitei", description="Publish legal policies from Markdown in git.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for name in COMMANDS:
+    for name in commands:
         importlib.import_module(f"kaitei.commands.{name}").add_parser(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    # Only the command asked for is imported (each brings its own libraries: a `kaitei build`
+    # that finds the site up to date is mostly interpreter start-up); anything else, such as
+    # --help or a misspelt command, gets the parser of every command.
+    first = arguments[0] if arguments else ""
+    args = build_parser((first,) if first in COMMANDS else COMMANDS).parse_args(arguments)
     try:
         return int(args.run(args))
     except KaiteiError as error:

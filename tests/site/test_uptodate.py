@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -168,3 +169,26 @@ def test_a_symbolic_link_in_content_means_no_shortcut(site: Path) -> None:
     (site / "content" / "elsewhere").symlink_to(site.parent)
     with pytest.raises(uptodate.Unknowable, match="symbolic link"):
         uptodate.input_key(site, site / SITE, dt.date(2021, 1, 1), False, {})
+
+
+def test_a_command_imports_only_its_own_module() -> None:
+    # An up-to-date build is mostly start-up: the other commands' libraries (SMTP, git import,
+    # the diff printer) are not loaded for it. --help of the whole tool still lists them all.
+    probe = (
+        "import sys\n"
+        "from kaitei.cli import main\n"
+        "try:\n"
+        "    main(['build', '--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "found = sorted(m for m in sys.modules if m.startswith('kaitei.commands.'))\n"
+        "print('imported:', *found)\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[-1]
+    assert found == "imported: kaitei.commands.build"
+    listed = subprocess.run(
+        [sys.executable, "-m", "kaitei.cli", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert all(name in listed for name in ("check", "build", "serve", "notify", "import"))
