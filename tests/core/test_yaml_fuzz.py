@@ -105,9 +105,13 @@ def _peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+# No deadline: a per-example time limit is a timing assertion, and on a loaded machine it
+# failed examples whose parse was right (twice in CI-like runs). What keeps a hostile YAML
+# cheap is the loader's limits (size, depth, no aliases: tests/core/test_hardening.py), and
+# the memory bound below.
 @settings(
     max_examples=2000,
-    deadline=2000,
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 @given(st.lists(_LINE, max_size=12))
