@@ -18,6 +18,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from jinja2 import BytecodeCache, Environment
+from jinja2.bccache import Bucket
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -47,6 +49,60 @@ class KaiteiPluginConfig(Config):  # type: ignore[no-untyped-call]
     cache = c.Type(bool, default=True)  # .kaitei-cache/ between builds (kaitei.cache)
 
 
+class TemplateMemory(BytecodeCache):
+    """The theme's templates compiled once for the life of `serve`, not on every rebuild.
+
+    Jinja compiles every template a build uses afresh in each new Environment (one per build):
+    that was half of an edit's rebuild (0.1 s of CPU on the sample site). An entry is found by
+    the template's name and file and by the options that shape the compiled code, and Jinja
+    uses it only when the checksum of the template's source matches: an edited template (the
+    site's theme/ is watched) is compiled again.
+    """
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def get_bucket(
+        self, environment: Environment, name: str, filename: str | None, source: str
+    ) -> Bucket:
+        key = repr((name, filename, _compile_options(environment)))
+        bucket = Bucket(environment, key, self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        compiled = self._compiled.get(bucket.key)
+        if compiled is not None:
+            bucket.bytecode_from_string(compiled)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+def _compile_options(env: Environment) -> tuple[object, ...]:
+    """What the compiled code of a template depends on besides its source (what Jinja keys
+    its own lexer cache on, plus the code generator's switches)."""
+    return (
+        env.block_start_string,
+        env.block_end_string,
+        env.variable_start_string,
+        env.variable_end_string,
+        env.comment_start_string,
+        env.comment_end_string,
+        env.line_statement_prefix,
+        env.line_comment_prefix,
+        env.trim_blocks,
+        env.lstrip_blocks,
+        env.newline_sequence,
+        env.keep_trailing_newline,
+        env.optimized,
+        env.is_async,
+        tuple(sorted(env.extensions)),
+        tuple(sorted(env.filters)),
+        tuple(sorted(env.tests)),
+    )
+
+
 class KaiteiPlugin(BasePlugin[KaiteiPluginConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self._outputs: list[OutputFile] = []
@@ -54,6 +110,7 @@ class KaiteiPlugin(BasePlugin[KaiteiPluginConfig]):  # type: ignore[no-untyped-c
         # One cache for the plugin's life: under `serve` its memory layer keeps the previous
         # build's parsed files and diffs, so a rebuild re-reads only what an edit changed.
         self._cache: Cache | None = None
+        self._templates = TemplateMemory()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._serving = command == "serve"
@@ -92,7 +149,14 @@ class KaiteiPlugin(BasePlugin[KaiteiPluginConfig]):  # type: ignore[no-untyped-c
         for diagnostic in diagnostics:
             # A note never fails a run, and `mkdocs build --strict` fails on any warning.
             (log.info if diagnostic.severity == "note" else log.warning)(diagnostic.format())
-        self._outputs = collect(site, as_of, root, config.site_url or "", preview=self._serving)
+        self._outputs = collect(
+            site,
+            as_of,
+            root,
+            config.site_url or "",
+            preview=self._serving,
+            templates=self._templates if self._serving else None,
+        )
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         # Only kaitei's files: docs_dir and theme assets are not part of the site.

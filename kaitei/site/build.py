@@ -22,6 +22,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import yaml
+from jinja2 import BytecodeCache
 
 from .. import cache as between_builds
 from ..check import check_site, start_check
@@ -171,13 +172,15 @@ def collect(
     only: Sequence[str] | None = None,
     *,
     preview: bool = False,
+    templates: BytecodeCache | None = None,
 ) -> list[OutputFile]:
     """Every file of the site in memory, sorted by URL, the sitemap included (the MkDocs
     plugin and tests; `kaitei build` streams the same files to disk with `generate_into`).
 
     `only` restricts the build to the generators of some modules (tests of one part).
     `preview` is for `mkdocs serve`, whose live-reload script is inline: those pages carry
-    no Content-Security-Policy (published pages always do).
+    no Content-Security-Policy (published pages always do). `templates` keeps the compiled
+    theme templates from one build to the next (`serve`: compiling them was half a rebuild).
     """
     outputs: dict[str, OutputFile] = {}
 
@@ -186,7 +189,7 @@ def collect(
         return FileRecord.of(output)
 
     with _frozen_model():
-        ctx, modules, names = _prepare(site, as_of, root, base_url, only, preview)
+        ctx, modules, names = _prepare(site, as_of, root, base_url, only, preview, templates)
         produced = [(name, [keep(o) for o in GENERATORS[name](ctx)]) for name in names]
         _finish(ctx, modules, produced, keep)
     return [outputs[url] for url in sorted(outputs)]
@@ -250,6 +253,7 @@ def _prepare(
     base_url: str,
     only: Sequence[str] | None,
     preview: bool,
+    templates: BytecodeCache | None = None,
 ) -> tuple[BuildContext, tuple[str, ...], list[str]]:
     """The build's context, the generator modules that take part, their generators' names."""
     modules = load_generators()
@@ -265,6 +269,8 @@ def _prepare(
     }
     site_theme = load_site_theme(root, read_config(root).theme_keys)
     renderer = Renderer(base_url, as_of, features, site_theme)
+    # Jinja reads it on every template load; an entry is used only for the same source bytes.
+    renderer.env.bytecode_cache = templates
     ctx = BuildContext(site, as_of, str(root), base_url, renderer)
     # PDFs take seconds each: not under `serve`, and only with the engine installed.
     ctx.cache[pdf.ENABLED_KEY] = (
