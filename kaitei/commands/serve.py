@@ -25,6 +25,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 # the rebuild starts. content/ and the themes are a few hundred files: stat-ing them ten
 # times a second costs next to nothing.
 POLLING_SECONDS = 0.1
+# After a change MkDocs waits until no other has come for this long, 0.1 s by default: a
+# tenth of a second added to every edit. The polling observer reports all the changes one
+# poll found at once, so a short pause still gathers them (an editor's save that straddles
+# two polls is two rebuilds with any pause shorter than the polling interval).
+BUILD_DELAY_SECONDS = 0.01
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
         def __init__(self, *positional: Any, **options: Any) -> None:
             options.setdefault("polling_interval", POLLING_SECONDS)
             super().__init__(*positional, **options)
+            self.build_delay = BUILD_DELAY_SECONDS
 
     # `mkdocs serve` makes its server from this module global: ours polls faster.
     mkdocs_serve.LiveReloadServer = _Server  # type: ignore[attr-defined]
