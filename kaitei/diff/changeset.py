@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from typing import Literal, get_args
 
 from .. import cache as between_builds
-from ..model import CrossRef, Document, LanguageText, Span
+from ..model import CrossRef, Document, LanguageText, Span, pickled_by_fields
 from .align import Guide, Match, align_texts
 from .inline import InlineEdit, diff_text, link_edits
 from .units import Level, Unit, UnitCache
@@ -55,6 +55,7 @@ CHANGE_KINDS: tuple[ChangeKind, ...] = get_args(ChangeKind)
 _CONTENT_KINDS: tuple[ChangeKind, ...] = ("changed", "link-only", "whitespace-only")
 
 
+@pickled_by_fields  # the cache between builds holds them (kaitei.cache)
 @dataclass(frozen=True, slots=True)
 class Side:
     """One side of a pair: the unit as it stands in its version."""
@@ -69,6 +70,7 @@ class Side:
     parent: str = ""  # id of the enclosing section ("" at the top)
 
 
+@pickled_by_fields  # the cache between builds holds them (kaitei.cache)
 @dataclass(frozen=True, slots=True)
 class Pair:
     level: Level
@@ -106,6 +108,7 @@ class Pair:
             yield from child.walk()
 
 
+@pickled_by_fields  # the cache between builds holds them (kaitei.cache)
 @dataclass(frozen=True, slots=True)
 class ChangeSet:
     doc: str

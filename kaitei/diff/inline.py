@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import diff_match_patch as dmp_module
 
+from ..model import pickled_by_fields
+
 if TYPE_CHECKING:
     from ..model import Link
 
@@ -30,6 +32,7 @@ Op = Literal["equal", "delete", "insert"]
 EditKind = Literal["wording", "whitespace", "link"]
 
 
+@pickled_by_fields  # the cache between builds holds them (kaitei.cache)
 @dataclass(frozen=True, slots=True)
 class InlineEdit:
     """Replace old[old_start:old_end] with new[new_start:new_end] (one highlight per side).
