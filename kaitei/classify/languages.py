@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..check import CheckOptions, register
 from ..diagnostics import Collector
-from ..diff.changeset import Pair, changesets
+from ..diff.changeset import DiffCache, Pair, changesets
 from ..model import Document, Site, Span, Version
 
 IN_STEP = "languages-in-step"  # the id `acknowledge` names to silence these warnings
@@ -51,10 +51,10 @@ def acknowledged(document: Document, version: Version) -> str | None:
 
 
 def out_of_step(
-    document: Document, old: Version, new: Version
+    document: Document, old: Version, new: Version, diffs: DiffCache | None = None
 ) -> list[tuple[str, Pair, str, Pair]]:
     """(language that changed, its pair, language that did not, the counterpart pair)."""
-    sets = changesets(document, old.id, new.id)
+    sets = changesets(document, old.id, new.id, diffs)
     tables = {lang: {p.key: p for p in cs.walk()} for lang, cs in sets.items()}
     found = []
     for lang, result in sets.items():
@@ -68,9 +68,11 @@ def out_of_step(
     return found
 
 
-def check_version(document: Document, old: Version, new: Version, out: Collector) -> None:
+def check_version(
+    document: Document, old: Version, new: Version, out: Collector, diffs: DiffCache | None = None
+) -> None:
     reason = acknowledged(document, new)
-    problems = out_of_step(document, old, new)
+    problems = out_of_step(document, old, new, diffs)
     if reason is not None:
         if not problems:
             text = new.text(document.settings.authoritative) or new.texts[0]
@@ -103,5 +105,6 @@ def check_languages_in_step(site: Site, out: Collector, options: CheckOptions) -
     for document in site.documents:
         if len(document.settings.languages) < 2:
             continue
+        diffs = DiffCache()  # each text is the new side of one diff and the old of the next
         for old, new in zip(document.versions, document.versions[1:], strict=False):
-            check_version(document, old, new, out)
+            check_version(document, old, new, out, diffs)

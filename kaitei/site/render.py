@@ -7,9 +7,13 @@ escaped unless it comes from our own Markdown renderer, which refuses raw HTML.
 
 from __future__ import annotations
 
+import copyreg
 import datetime as dt
+import io
+import pickle
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -30,6 +34,7 @@ from ..model import (
     Item,
     Row,
     Site,
+    Span,
     Table,
     Text,
     article_texts,
@@ -184,47 +189,37 @@ def _text(content: str) -> Token:
     return token
 
 
-# Per class, not per build (classes do not change while kaitei runs): fields() on every node
-# was most of the fingerprint's cost.
-_CONTENT_FIELDS: dict[type, tuple[str, ...] | None] = {}
+class _ContentPickler(pickle.Pickler):
+    """Writes a node without its source spans: each Span becomes the same empty call."""
+
+    def __init__(self, file: io.BytesIO) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.dispatch_table = _WITHOUT_SPANS
+        self.fast = True  # no memo: references to shared objects would depend on the sharing
 
 
-def _content_fields(cls: type) -> tuple[str, ...] | None:
-    """A dataclass's field names except its source span; None for other types."""
-    if cls not in _CONTENT_FIELDS:
-        names = (
-            tuple(f.name for f in fields(cls) if f.name != "span") if is_dataclass(cls) else None
-        )
-        _CONTENT_FIELDS[cls] = names
-    return _CONTENT_FIELDS[cls]
-
-
-# Leaves of the model: their own fingerprint, tested inline (most nodes are leaves).
-_ATOMS = frozenset({str, int, bool, float, type(None)})
+_WITHOUT_SPANS = {**copyreg.dispatch_table, Span: lambda span: (tuple, ())}
 
 
 def fingerprint(node: Any, memo: dict[int, tuple[Any, Hashable]] | None = None) -> Hashable:
     """A node's content without its source spans: equal for an unchanged article.
 
     The key of the per-build caches of rendered HTML (articles here, diff fragments in
-    kaitei.site.diffpages), so it must cover everything the HTML depends on. With `memo`
-    (one build's), a model node met again — an article is on four pages and in many diff
-    pairs — costs one lookup; the memo keeps each node alive, so its id stays its own.
+    kaitei.site.diffpages), so it must cover everything the HTML depends on: it is the
+    node's pickle (every field of every node below it, kaitei.model.pickled_by_fields) with
+    the spans left out. Without the pickler's memo ("fast" mode), equal content gives equal
+    bytes however its strings happen to be shared; C walks the tree, which a recursion in
+    Python over the fields did at three times the cost. With `memo` (one build's), a model
+    node met again (an article is on four pages) costs one lookup; the memo keeps each node
+    alive, so its id stays its own.
     """
     if memo is not None:
         found = memo.get(id(node))
         if found is not None:
             return found[1]
-    if isinstance(node, tuple):
-        result: Hashable = tuple([i if type(i) in _ATOMS else fingerprint(i, memo) for i in node])
-    else:
-        names = _content_fields(type(node))
-        if names is None:
-            return node  # type: ignore[no-any-return]
-        result = (
-            type(node).__name__,
-            *[v if type(v := getattr(node, n)) in _ATOMS else fingerprint(v, memo) for n in names],
-        )
+    buffer = io.BytesIO()
+    _ContentPickler(buffer).dump(node)
+    result = buffer.getvalue()
     if memo is not None:
         memo[id(node)] = (node, result)
     return result
@@ -281,6 +276,7 @@ def _prefixed(html: str, prefix: str) -> str:
 # --- pages --------------------------------------------------------------------------------
 
 
+@cache  # called twice per row of a bilingual page, with two or three distinct arguments
 def dir_attr(text_lang: str, page_lang: str) -> Markup:
     """` dir="…"` for an element in `text_lang` when it runs the other way from the page.
 
