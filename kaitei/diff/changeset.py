@@ -103,9 +103,14 @@ class Pair:
         return (self.old.id if self.old else "", self.new.id if self.new else "")
 
     def walk(self) -> Iterator[Pair]:
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        """This pair and every pair below it, in reading order (depth first)."""
+        # A stack, not nested generators: each pair costs one step, not one per level above
+        # it (the cross-language flags and the checks walk every ChangeSet of a build).
+        stack = [self]
+        while stack:
+            pair = stack.pop()
+            yield pair
+            stack.extend(reversed(pair.children))
 
 
 @pickled_by_fields  # the cache between builds holds them (kaitei.cache)

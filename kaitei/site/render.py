@@ -343,11 +343,13 @@ class Renderer:
         self.env.globals["row_spans"] = row_spans
         self.env.globals["article_html"] = self.article
         self.env.globals["unit_rows"] = self.unit_rows
+        self.env.globals["bilingual_section"] = self.bilingual_section
         self.env.globals["dir_of"] = direction
         self.env.globals["dir_attr"] = dir_attr
         self._policy_modules: dict[str, Any] = {}
         self._articles: dict[tuple[Hashable, str, str], str] = {}
         self._units: dict[tuple[Hashable, str, str], list[tuple[str, str]]] = {}
+        self._sections: dict[tuple[Hashable, ...], str] = {}
         self._fingerprints: dict[int, tuple[Any, Hashable]] = {}
 
     def catalogue(self, lang: str) -> Catalogue:
@@ -359,6 +361,7 @@ class Renderer:
         otherwise keep every one's HTML and fingerprints until the build ends."""
         self._articles.clear()
         self._units.clear()
+        self._sections.clear()
         self._fingerprints.clear()
         self.inline.forget()
 
@@ -418,6 +421,34 @@ class Renderer:
         seen = {u for u, _ in ours}
         rows += [(None, h) for u, h in theirs if u not in seen]
         return rows
+
+    def bilingual_section(
+        self,
+        macro: Callable[[Article | None, Article | None], str],
+        a: Article | None,
+        b: Article | None,
+        left: Mapping[str, Any],
+        right: Mapping[str, Any],
+        page_lang: str,
+    ) -> Markup:
+        """An article pair of the bilingual view as the template's macro writes it, once per
+        content, columns and page language: most articles are the same on every version's
+        page, and writing their rows out was most of a bilingual page."""
+
+        def content(article: Article | None) -> Hashable:
+            return None if article is None else (self.fingerprint(article), _linking_file(article))
+
+        key = (
+            content(a),
+            content(b),
+            *(col["text"].lang for col in (left, right)),
+            *(col["prefix"] for col in (left, right)),
+            page_lang,
+        )
+        html = self._sections.get(key)
+        if html is None:
+            html = self._sections[key] = str(macro(a, b))
+        return Markup(html)
 
     def _policy_module(self, lang: str) -> Any:
         module: Any = self._policy_modules.get(lang)

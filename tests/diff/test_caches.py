@@ -13,6 +13,7 @@ from kaitei.diffout.html import FragmentCache, diff_context
 from kaitei.model import Document, Site
 from kaitei.site.diffpages import DIFFS_KEY, FRAGMENTS_KEY, diff_pages
 from kaitei.site.output import BuildContext
+from kaitei.site.pages import bilingual_page
 from kaitei.site.render import Renderer, fingerprint
 
 from .conftest import write_document
@@ -82,3 +83,19 @@ def test_word_counts_shared_between_pairs_give_the_same_scores(sample: Document)
     assert _part_counts(b) is _part_counts(b)
     assert _part_counts(tuple(b)) is _part_counts(b)
     assert _part_counts(list(b)) is not _part_counts(b)
+
+
+def test_bilingual_pages_from_a_warm_renderer_are_those_of_a_fresh_one(sample_site: Site) -> None:
+    # One renderer writes every article pair once (Renderer.bilingual_section); a fresh one
+    # per page writes each again: the pages must not tell them apart.
+    warm = _context(sample_site)
+    pages = 0
+    for document in sample_site.documents:
+        for version in document.versions:
+            for lang in document.settings.languages:
+                page = bilingual_page(warm, document, version, lang)
+                fresh = bilingual_page(_context(sample_site), document, version, lang)
+                assert page is not None and fresh is not None
+                assert page.content == fresh.content, (document.id, version.id, lang)
+                pages += 1
+    assert pages >= 4 and warm.renderer._sections  # the warm renderer did keep sections
