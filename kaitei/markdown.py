@@ -15,7 +15,10 @@ from markdown_it.utils import EnvType
 # Full-width punctuation (「」、。（）…) counts as punctuation in CommonMark's flanking rules,
 # so `**「利用者」**に` would stay literal. Japanese writes no spaces around emphasis, so we
 # treat CJK punctuation like letters when deciding whether a `*` run opens or closes.
-_CJK_PUNCT = re.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
+_CJK_PUNCT_RANGES = ((0x3000, 0x303F), (0xFF01, 0xFF0F), (0xFF1A, 0xFF20), (0xFF3B, 0xFF40),
+                     (0xFF5B, 0xFF65))  # fmt: skip
+# A set, not a pattern: asked about both neighbours of every run of * or _.
+_CJK_PUNCT = frozenset(chr(c) for first, last in _CJK_PUNCT_RANGES for c in range(first, last + 1))
 _CJK = re.compile(
     r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u31f0-\u31ff]"
 )
@@ -30,11 +33,11 @@ class _CJKStateInline(StateInline):
             end += 1
         after = saved[end] if end < self.posMax else ""
         # Swap the CJK punctuation next to the run for a letter, ask CommonMark, restore.
-        if (before and _CJK_PUNCT.match(before)) or (after and _CJK_PUNCT.match(after)):
+        if before in _CJK_PUNCT or after in _CJK_PUNCT:
             chars = list(saved)
-            if before and _CJK_PUNCT.match(before):
+            if before in _CJK_PUNCT:
                 chars[start - 1] = "a"
-            if after and _CJK_PUNCT.match(after):
+            if after in _CJK_PUNCT:
                 chars[end] = "a"
             self.src = "".join(chars)
             try:

@@ -27,5 +27,7 @@ def split_attributes(source: str) -> tuple[str, str, str | None]:
 
 def attribute_line(line: str) -> tuple[bool, str | None]:
     """Whether a whole line is an attribute list, and the id it names (if any)."""
+    if "{" not in line:
+        return False, None  # every line of every paragraph comes here: no pattern for most
     match = _LINE.match(line)
     return (True, match["id"]) if match else (False, None)

@@ -20,6 +20,8 @@ def github_slug(text: str) -> str:
 
 def is_latin(text: str) -> bool:
     """Whether every letter is Latin (a slug of anything else is unreadable in a URL)."""
+    if text.isascii():
+        return any(c.isalnum() for c in text)  # the only ASCII letters are Latin ones
     for char in text:
         if char.isalpha() and not unicodedata.name(char, "").startswith("LATIN"):
             return False

@@ -157,8 +157,20 @@ class MarkedLine:
     offset: int  # where `rest` starts in the line
 
 
+# Every marker's first character: a digit (half or full width), a bracket, a kanji numeral or
+# a katakana. Most lines start with none of them and skip the six patterns below.
+_MARKER_START = frozenset("0123456789０１２３４５６７８９(（一二三四五六七八九十" + AIUEO + "ヰヱ")
+
+
 def read_marker(line: str) -> MarkedLine | None:
     """Recognise the number a line starts with, or None for a continuation line."""
+    if not line or line[0] not in _MARKER_START:
+        return None
+    return match_marker(line)
+
+
+def match_marker(line: str) -> MarkedLine | None:
+    """`read_marker` without its first-character shortcut: every pattern is tried."""
     match = _PARAGRAPH.match(line)
     if match:
         number = to_int(match["num"]) or 0

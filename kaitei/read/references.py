@@ -64,29 +64,27 @@ def _external(text: str, start: int) -> bool:
     return bool(_LAW_NUMBER.search(text, 0, start)) and text[:start].endswith(("）", ")"))
 
 
-# Every reference contains one of these (条 or 項: 第4条第2項, 前条, 前項各号; the English
-# patterns' keywords); most texts contain none and skip the scans. Substring tests: a
-# regex alternation tried at every position cost more than the scans it saved.
-def _may_refer(text: str) -> bool:
-    return (
-        "条" in text
-        or "項" in text
-        or "別表" in text
-        or "Article" in text
-        or "aragraph" in text
-        or "Schedule" in text
-        or "Annex" in text
-        or "Appendix" in text
-    )
-
-
 def find_refs(text: str) -> list[RawRef]:
+    # Every reference contains one of its scan's keywords (条, 項 or 別表 for the Japanese
+    # forms; Schedule, Annex or Appendix; Article or paragraph for the English ones): most
+    # texts contain none, and a Japanese text skips the English scans. Substring tests: a
+    # regex alternation tried at every position cost more than the scans it saved.
+    ja = "条" in text or "項" in text or "別表" in text
+    appendix_en = "Schedule" in text or "Annex" in text or "Appendix" in text
+    en = "Article" in text or "paragraph" in text
+    if not (ja or appendix_en or en):
+        return []
+    return scan_refs(text, ja=ja, appendix_en=appendix_en, en=en)
+
+
+def scan_refs(
+    text: str, *, ja: bool = True, appendix_en: bool = True, en: bool = True
+) -> list[RawRef]:
+    """The references the chosen scans find (all three: what `find_refs` stands for)."""
     refs: list[RawRef] = []
-    if not _may_refer(text):
-        return refs
     previous: RawRef | None = None  # what 同条 / 同項 ("the same") point back to
     external = False  # the last reference named another law: 同条 / 同項 stay in it
-    for m in _JA.finditer(text):
+    for m in _JA.finditer(text) if ja else ():
         if m["appendix"]:
             number = to_int(m["schedule"]) if m["schedule"] else None
             target = f"schedule-{number}" if number else "schedule"
@@ -128,10 +126,10 @@ def find_refs(text: str) -> list[RawRef]:
         )
         refs.append(ref)
         previous, external = ref, False
-    for m in _APPENDIX_EN.finditer(text):
+    for m in _APPENDIX_EN.finditer(text) if appendix_en else ():
         target = f"{m['kind'].lower()}-{m['n'].lower()}"
         refs.append(RawRef(m.start(), m.end(), m.group(), None, None, None, target))
-    for m in _EN.finditer(text):
+    for m in _EN.finditer(text) if en else ():
         if _EXTERNAL_EN.match(text, m.end()):
             continue
         art = m["art1"] or m["art2"]

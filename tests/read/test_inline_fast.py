@@ -35,6 +35,8 @@ def _rules(source: str) -> list[Token]:
 @example("![an image](x.png)")
 @example("<https://example.com> and <br>")
 @example("escaped \\* star")
+@example("キマ Room! シリーズ")  # a `!` without `[` starts nothing
+@example("Room!\n![image](x.png)")
 def test_same_tokens_as_the_rules(source: str) -> None:
     fast = [(t.type, t.content) for t in inline_tokens(source, {})]
     assert fast == [(t.type, t.content) for t in _rules(source)]
@@ -43,6 +45,8 @@ def test_same_tokens_as_the_rules(source: str) -> None:
 @given(st.text(_ALPHABET, max_size=30))
 @example("第1条\n第2条に定める")
 @example("a\n\nb\n")
+@example("  one line, 第2条  ")  # one line: stripped, no join
+@example("Room! ")
 def test_same_text_as_through_the_tokens(source: str) -> None:
     fast = read_fragment(source)
     saved = text_module._MARKUP
