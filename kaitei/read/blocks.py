@@ -54,11 +54,11 @@ class Blocks:
     leaves: tuple[Leaf, ...]
     references: dict[str, dict[str, str]]  # [label]: url definitions, as markdown-it keeps them
     truncated_at: int | None  # a line the tokenizer stopped before (nesting limit)
+    lines: tuple[str, ...]  # each line of `scan`, without its line end (one split, not a find
+    # per question: every stage asks for lines)
 
     def line_text(self, line: int) -> str:
-        start = self.line_starts[line] if line < len(self.line_starts) else len(self.scan)
-        end = self.scan.find("\n", start)
-        return self.scan[start : end if end >= 0 else len(self.scan)]
+        return self.lines[line] if line < len(self.lines) else ""
 
     def line_end(self, offset: int) -> int:
         """The offset just after the line end at or after `offset` (or the body's end)."""
@@ -86,7 +86,8 @@ def read_blocks(body: str) -> Blocks:
     env: dict[str, object] = {}
     tokens = _MD_BLOCKS.parse(scan, env)
     starts = _line_starts(scan)
-    walker = _Walker(scan, starts)
+    lines = tuple(scan.split("\n"))
+    walker = _Walker(lines, starts)
     walker.walk(tokens)
     references = env.get("references", {})
     truncated = walker.too_deep
@@ -97,17 +98,19 @@ def read_blocks(body: str) -> Blocks:
         tuple(walker.leaves),
         references if isinstance(references, dict) else {},
         truncated,
+        lines,
     )
 
 
 class _Walker:
     """Walks the token stream once; the list stack is the only state."""
 
-    def __init__(self, body: str, starts: tuple[int, ...]) -> None:
-        self.body = body
+    def __init__(self, lines: tuple[str, ...], starts: tuple[int, ...]) -> None:
+        self.lines = lines
         self.starts = starts
         self.leaves: list[Leaf] = []
         self.lists: list[ListLevel] = []
+        self.enclosing: tuple[ListLevel, ...] = ()  # `lists` as a tuple, shared by its leaves
         self.ordered: list[bool] = []
         self.list_ids: list[int] = []
         self.entries = 0
@@ -116,29 +119,27 @@ class _Walker:
 
     def text_range(self, first: int, last: int, content_first_line: str) -> tuple[int, int]:
         """Offsets of the text of lines first..last-1 whose first line ends with `content`."""
-        raw = self._line(first)
+        raw = self.lines[first]
         column = max(0, len(raw.rstrip()) - len(content_first_line.rstrip()))
         start = self.starts[first] + column
-        stop_raw = self._line(last - 1)
+        stop_raw = self.lines[last - 1]
         stop = self.starts[last - 1] + len(stop_raw.rstrip())
         return start, max(start, stop)
 
-    def _line(self, line: int) -> str:
-        start = self.starts[line]
-        end = self.body.find("\n", start)
-        return self.body[start : end if end >= 0 else len(self.body)]
-
-    def add(self, kind: LeafKind, token: Token, start: int, stop: int, **extra: object) -> None:
+    def add(
+        self,
+        kind: LeafKind,
+        token: Token,
+        start: int,
+        stop: int,
+        level: int = 0,
+        setext: bool = False,
+        tokens: tuple[Token, ...] = (),
+    ) -> None:
         assert token.map is not None
+        first, end = token.map
         leaf = Leaf(
-            kind,
-            token.map[0],
-            token.map[1],
-            start,
-            stop,
-            tuple(self.lists),
-            first_in_entry=self.fresh_entry,
-            **extra,  # type: ignore[arg-type]
+            kind, first, end, start, stop, self.enclosing, level, setext, self.fresh_entry, tokens
         )
         self.fresh_entry = False
         self.leaves.append(leaf)
@@ -146,9 +147,9 @@ class _Walker:
     def whole_lines(self, token: Token) -> tuple[int, int]:
         assert token.map is not None
         first, last = token.map
-        raw = self._line(first)
+        raw = self.lines[first]
         start = self.starts[first] + len(raw) - len(raw.lstrip())
-        stop = self.starts[last - 1] + len(self._line(last - 1).rstrip())
+        stop = self.starts[last - 1] + len(self.lines[last - 1].rstrip())
         return start, max(start, stop)
 
     def walk(self, tokens: list[Token]) -> None:
@@ -165,11 +166,11 @@ class _Walker:
             first, last = token.map
             setext = kind == "heading_open" and not token.markup.startswith("#")
             content_last = last - 1 if setext else last
-            lines = inline.content.split("\n")
             if kind == "heading_open" and not setext:
                 start, stop = self._atx_range(first, inline.content)
             else:
-                start, stop = self.text_range(first, content_last, lines[0])
+                first_line = inline.content.partition("\n")[0]
+                start, stop = self.text_range(first, content_last, first_line)
             if kind == "heading_open":
                 self.add("heading", token, start, stop, level=int(token.tag[1]), setext=setext)
             else:
@@ -199,6 +200,7 @@ class _Walker:
             label = (token.info + token.markup) if ordered else token.markup
             number = int(token.info) if ordered and token.info.isdigit() else 0
             self.lists.append(ListLevel(ordered, label, self.entries, number, self.list_ids[-1]))
+            self.enclosing = tuple(self.lists)
             self.fresh_entry = True
             if tokens[index + 1].type == "list_item_close":
                 # An empty entry ("-" alone): nothing to place but its marker.
@@ -207,6 +209,7 @@ class _Walker:
             return index + 1
         if kind == "list_item_close":
             self.lists.pop()
+            self.enclosing = tuple(self.lists)
             self.fresh_entry = False
             return index + 1
         if kind == "hr":
@@ -229,7 +232,7 @@ class _Walker:
         return index + 1
 
     def _atx_range(self, line: int, content: str) -> tuple[int, int]:
-        raw = self._line(line)
+        raw = self.lines[line]
         hashes = raw.lstrip()
         offset = len(raw) - len(hashes)
         offset += len(hashes) - len(hashes.lstrip("#"))

@@ -24,7 +24,7 @@ from .html import is_picture
 from .lists import read_break, read_list_leaf, read_table
 from .numbering import appendix_id
 from .references import RefContext
-from .roundtrip import layouts, pieces, to_markdown, unplaced
+from .roundtrip import pieces, to_markdown, unplaced
 from .sections import read_heading
 from .units import read_paragraph
 
@@ -135,7 +135,7 @@ def parse_body(
     read_body(draft)
     freezer = Freezer(draft, ids_of)
     freezer.assign()
-    numbered = [s.id for s in freezer.numbered_articles]
+    numbered = freezer.numbered_ids()
     outside = RefContext(numbered, -1, None)
     title = freezer.text(draft.title, outside) if draft.title else Text("", "", Span(path, 1, 1))
     preamble = freezer.blocks(draft.preamble, outside)
@@ -227,9 +227,18 @@ def check_nothing_lost(text: LanguageText, out: Collector, excused: set[int] | N
             out.add((text.path, line, column), message.format(text=snippet), hint,
                     code="lost-text")  # fmt: skip
         return
-    for layout, offset in layouts(text, walked):
-        for at, words in unplaced(layout):
-            position = offset + at
+    offset = 0  # `layouts`, written out: most pieces are text or a bare line end
+    # A file repeats its few layouts ("\n## ", "\n1 ", "* ") many times: each is read once.
+    found: dict[str, list[tuple[int, str]]] = {}
+    for kind, layout in walked:
+        start, offset = offset, offset + len(layout)
+        if kind != "layout" or not layout or layout.isspace():
+            continue  # nothing `unplaced` could find
+        words_at = found.get(layout)
+        if words_at is None:
+            words_at = found[layout] = unplaced(layout)
+        for at, words in words_at:
+            position = start + at
             line = text.source.count("\n", 0, position) + 1
             if line in flagged or line <= front_lines:
                 continue

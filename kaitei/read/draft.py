@@ -143,12 +143,23 @@ class Draft:
         `lead` is everything since the last placed text; `trail` is the rest of the last line
         (attributes such as {#id}, a heading's closing #s, the line end).
         """
-        body = self.blocks.body
-        lead = body[self.cursor : start] if start >= self.cursor else ""
-        end = self.blocks.line_end(stop)
+        # span_at and line_end written out: this runs for every unit of every file.
+        blocks = self.blocks
+        body, cursor = blocks.body, self.cursor
+        lead = body[cursor:start] if start >= cursor else ""
+        end = blocks.scan.find("\n", stop)
+        end = len(body) if end < 0 else end + 1
         trail = body[stop:end]
-        self.cursor = max(self.cursor, end)
-        pending = self.inline(body[start:stop], self.span_at(start))
+        if end > cursor:
+            self.cursor = end
+        starts = blocks.line_starts
+        low = max(0, bisect_right(starts, start) - 1)
+        span = Span(self.path, low + self.first_line, start - starts[low] + 1)
+        pending = read_inline(
+            body[start:stop], span, self.column_of, self.report, self.hints, blocks.references
+        )
+        if pending.anchors:
+            self.anchors.extend((anchor, span) for anchor in pending.anchors)
         pending.lead, pending.trail, pending.start = lead, trail, start
         return pending
 
@@ -157,8 +168,8 @@ class Draft:
         pending = read_inline(
             source, span, self.column_of, self.report, self.hints, self.blocks.references
         )
-        for anchor in pending.anchors:
-            self.anchors.append((anchor, pending.span))
+        if pending.anchors:
+            self.anchors.extend((anchor, pending.span) for anchor in pending.anchors)
         return pending
 
     def take_lines(self, start: int, stop: int) -> str:

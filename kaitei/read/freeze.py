@@ -30,6 +30,8 @@ class Freezer:
         self.ids = IdRegistry()
         self.numbered: set[str] = set()  # ids derived from numbers, not written by the editor
         self.numbered_articles = [s for s in draft.sections if s.number is not None]
+        self._numbered_ids: list[str] | None = None
+        self._numbered_index: dict[str, int] = {}
 
     # -- ids -------------------------------------------------------------------------
 
@@ -113,6 +115,11 @@ class Freezer:
     # -- text ------------------------------------------------------------------------
 
     def text(self, pending: Pending, ctx: RefContext) -> Text:
+        if not pending.raw_refs:  # most texts
+            return Text(
+                pending.source, pending.plain, pending.span, (), pending.links, pending.lead,
+                pending.trail,
+            )  # fmt: skip
         refs = []
         for raw in pending.raw_refs:
             if (
@@ -149,24 +156,27 @@ class Freezer:
         )
 
     def again(self, text: Text, ctx: RefContext) -> Text:
-        pending = Pending(text.source, text.plain, text.span, find_refs(text.plain), text.links)
+        raw_refs = find_refs(text.plain)
+        if not (raw_refs or text.refs or text.lead or text.trail):
+            return text  # what `self.text` would make of it: the same Text
+        pending = Pending(text.source, text.plain, text.span, raw_refs, text.links)
         return self.text(pending, ctx)
 
     def blocks(self, blocks: list[Content], ctx: RefContext) -> tuple[Block, ...]:
-        return tuple(self.block(b, ctx) for b in blocks)
+        return tuple([self.block(b, ctx) for b in blocks])
 
     def block(self, block: Content, ctx: RefContext) -> Block:
         if isinstance(block, Pending):
             return self.text(block, ctx)
         if isinstance(block, ListDraft):
             return BulletList(
-                tuple(self.text(t, ctx) for t in block.entries),
+                tuple([self.text(t, ctx) for t in block.entries]),
                 block.span or Span(self.draft.path, 1, 1),
                 tuple(block.depths),
                 tuple(block.labels),
                 tuple(block.ids),
             )
-        if isinstance(block, BulletList | Break):
+        if isinstance(block, (BulletList, Break)):
             return block
         assert isinstance(block, Table)
         rows = tuple(
@@ -196,9 +206,19 @@ class Freezer:
             for i in items
         )
 
+    def numbered_ids(self) -> list[str]:
+        """The numbered articles' ids in order (once every id is assigned)."""
+        if self._numbered_ids is None:
+            self._numbered_ids = [s.id for s in self.numbered_articles]
+            # The first place of each id, as list.index gives it (a repeated number repeats one).
+            self._numbered_index = {}
+            for index, anchor in enumerate(self._numbered_ids):
+                self._numbered_index.setdefault(anchor, index)
+        return self._numbered_ids
+
     def section(self, section: SectionDraft) -> Article:
-        numbered = [s.id for s in self.numbered_articles]
-        index = numbered.index(section.id) if section.number is not None else -1
+        numbered = self.numbered_ids()
+        index = self._numbered_index[section.id] if section.number is not None else -1
         # A heading names its unit; 第1条 in "第1条（総則）" is not a reference to itself.
         section.head.raw_refs = []
         head = self.text(section.head, RefContext(numbered, index, None, section.id))

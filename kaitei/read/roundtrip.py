@@ -105,7 +105,7 @@ def unplaced(layout: str) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     if not layout.strip():
         return found  # most layout is a line end or a blank line
-    blanked = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), layout)
+    blanked = _COMMENT.sub(_blank, layout) if "<!--" in layout else layout
     offset = 0
     lines = blanked.split("\n")
     for index, line in enumerate(lines):
@@ -119,6 +119,10 @@ def unplaced(layout: str) -> list[tuple[int, str]]:
             found.append((offset + len(line) - len(line.lstrip()), line.strip()))
         offset += len(line) + 1
     return found
+
+
+def _blank(comment: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", comment.group())
 
 
 def _is_label(line: str) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from markdown_it.token import Token
 
@@ -21,7 +21,7 @@ _MD = make_markdown(detect=True)  # sees raw HTML and unsafe links, to refuse th
 Report = Callable[..., None]
 
 
-@dataclass
+@dataclass(slots=True)
 class Pending:
     """A Text before its cross-references are resolved (ids are known only at the end)."""
 
@@ -34,7 +34,6 @@ class Pending:
     lead: str = ""
     trail: str = ""
     start: int = 0  # offset in the body
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 class _Plain:
@@ -68,6 +67,9 @@ def read_inline(
     """Parse one unit's inline Markdown: plain text, links, anchors, references."""
     if _MARKUP.search(source) is None:
         # Plain text and soft breaks (the tokens _plain_tokens stands for), read directly.
+        if "\n" not in source:
+            stripped = source.strip()  # one text token: most units are one line
+            return Pending(source, stripped, span, find_refs(stripped))
         plain = _Plain()
         for index, part in enumerate(source.split("\n")):
             plain.broken = index > 0
@@ -76,7 +78,7 @@ def read_inline(
                 plain.add(part)
         stripped = plain.text.strip()
         return Pending(source, stripped, span, find_refs(stripped))
-    children = inline_tokens(source, references)
+    children = _rule_tokens(source, references)
     plain = _Plain()
     links: list[Link] = []
     anchors: list[str] = []
@@ -137,16 +139,21 @@ def read_inline(
     return Pending(source, stripped, span, find_refs(stripped), shifted, tuple(anchors))
 
 
-# Where one of the inline rules (escape, code span, emphasis, link, image, autolink, HTML,
-# entity) can start, or where a line break may be more than a soft break (spaces before it):
-# most units of a policy have none, and their tokens are known without running the rules.
-_MARKUP = re.compile(r"[\\`*_\[\]!<&]|[ \t]\n")
+# Where one of the inline rules (escape, code span, emphasis, link, autolink, HTML, entity)
+# can start, or where a line break may be more than a soft break (spaces before it): most
+# units of a policy have none, and their tokens are known without running the rules. An
+# image starts with `![`, so its `[` is enough: a `!` alone ("Room!") is text to every rule.
+_MARKUP = re.compile(r"[\\`*_\[\]<&]|[ \t]\n")
 
 
 def inline_tokens(source: str, references: Mapping[str, object]) -> list[Token]:
     """markdown-it's inline tokens of one unit, as `_MD.inline.parse` gives them."""
     if _MARKUP.search(source) is None:
         return _plain_tokens(source)
+    return _rule_tokens(source, references)
+
+
+def _rule_tokens(source: str, references: Mapping[str, object]) -> list[Token]:
     env: dict[str, object] = {"references": dict(references)} if references else {}
     # The inline rules alone, without parseInline's core pass over one-unit "documents"
     # (normalising, wrapping, joining text tokens): this is the reader's hottest call.

@@ -25,7 +25,7 @@ _ANCHOR_ID = re.compile(r"""(?:id|name)\s*=\s*(?:"(?P<q>[^"]*)"|'(?P<s>[^']*)'|(
 
 def anchor_line(line: str) -> str | None:
     """The id of a line that is nothing but `<a id="…"></a>` (it names what follows)."""
-    if not _ANCHOR_LINE.match(line):
+    if "<" not in line or not _ANCHOR_LINE.match(line):
         return None
     match = _ANCHOR_ID.search(line)
     return (match["q"] or match["s"] or match["b"]) if match else None
@@ -42,8 +42,9 @@ def read_paragraph(draft: Draft, leaf: Leaf) -> None:
 def _unit_lines(draft: Draft, leaf: Leaf) -> list[tuple[int, int, str | None]]:
     """(first line, last line, id) of each unit; attribute and anchor lines name a unit."""
     groups: list[list[int | str | None]] = []
+    lines = draft.blocks.lines
     for line in range(leaf.line, leaf.end):
-        raw = draft.blocks.line_text(line)
+        raw = lines[line]
         is_attribute, attribute_id = attribute_line(raw)
         anchor = None if is_attribute else anchor_line(raw)
         if is_attribute or anchor is not None:
@@ -66,10 +67,10 @@ def _unit_lines(draft: Draft, leaf: Leaf) -> list[tuple[int, int, str | None]]:
 
 def _unit(draft: Draft, first: int, last: int, pin: str | None) -> None:
     blocks = draft.blocks
-    raw = blocks.line_text(first)
+    raw = blocks.lines[first]
     indent = len(raw) - len(raw.lstrip())
     start = blocks.line_starts[first] + indent
-    stop = blocks.line_starts[last] + len(blocks.line_text(last).rstrip())
+    stop = blocks.line_starts[last] + len(blocks.lines[last].rstrip())
     source, _attributes, written = split_attributes(blocks.body[start:stop])
     stop = start + len(source)
     pin = pin or written or draft.pin
