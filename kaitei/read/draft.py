@@ -93,6 +93,12 @@ class Draft:
     anchors: list[tuple[str, Span]] = field(default_factory=list)  # <a id> inside texts
     refused: set[int] = field(default_factory=set)  # file lines of blocks reported as refused
 
+    @property
+    def among_closing(self) -> bool:
+        """Among the closing lines themselves: past their marker, and before any heading (an
+        appendix) after them, whose text is its own."""
+        return self.in_closing and not (self.sections and self.sections[-1].after_closing)
+
     # -- positions -------------------------------------------------------------------
 
     def file_line(self, body_line: int) -> int:

@@ -38,7 +38,7 @@ def _text_of(draft: Draft, leaf: Leaf) -> tuple[Pending, str | None]:
 
 def read_list_leaf(draft: Draft, leaf: Leaf) -> None:
     outer = leaf.lists[0]
-    in_section = bool(draft.sections) and not draft.in_closing
+    in_section = bool(draft.sections) and not draft.among_closing
     mode = draft.unit_lists.get(outer.list)
     if mode is None:
         mode = _unit_mode(draft) if (outer.ordered and in_section) else "list"

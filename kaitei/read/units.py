@@ -55,7 +55,7 @@ def _unit_lines(draft: Draft, leaf: Leaf) -> list[tuple[int, int, str | None]]:
                 draft.pin = named  # an anchor names the unit below it
             continue
         # Closing lines stand one per line; elsewhere a new number starts a new unit.
-        starts_unit = draft.in_closing or read_marker(raw.lstrip()) is not None
+        starts_unit = draft.among_closing or read_marker(raw.lstrip()) is not None
         if groups and not starts_unit and groups[-1][1] == line - 1 and groups[-1][2] is None:
             groups[-1][1] = line
         else:
@@ -75,7 +75,7 @@ def _unit(draft: Draft, first: int, last: int, pin: str | None) -> None:
     stop = start + len(source)
     pin = pin or written or draft.pin
     draft.pin = None
-    if draft.in_closing:
+    if draft.among_closing:
         draft.closing.append(draft.text(start, stop))
         return
     if not draft.sections:
@@ -141,7 +141,7 @@ def current_paragraph(draft: Draft, line: int) -> ParagraphDraft:
 
 def add_content(draft: Draft, block: Content, line: int) -> None:
     """Add a block to whatever is open: the preamble, the last unit, or the closing lines."""
-    if draft.in_closing:
+    if draft.among_closing:
         if isinstance(block, Pending):
             draft.closing.append(block)
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kaitei.diagnostics import Collector
@@ -50,9 +50,29 @@ _LINES = st.sampled_from(
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_LINES, max_size=25), st.sampled_from(["ja", "en"]))
+@example(["* * *", "2017 年 8 月 23 日 制定", "## 別表第1", "Setext"], "ja")
 def test_any_markdown_round_trips_or_is_reported(lines: list[str], lang: str) -> None:
     body = "\n".join(lines) + "\n"
     text, out = parse(body, lang)
     lost = [d for d in out.items if d.code == "lost-text"]
     assert not lost, [d.format() for d in lost]
     assert to_markdown(text) == body
+
+
+def test_an_appendix_after_the_closing_lines_keeps_its_text() -> None:
+    # The text under an appendix that follows the closing lines is the appendix's, in file
+    # order, not one more closing line (which put it before the heading, and lost the table).
+    body = (
+        "# 規約\n\n## 第1条（目的）\n\n本規約は定める。\n\n---\n\n2020年1月1日 制定\n\n"
+        "## 別表第1\n\n| a | b |\n|---|---|\n| c | d |\n\n本文です。\n\n1. 一\n2. 二\n"
+    )
+    text, out = parse(body, "ja")
+    assert [d.format() for d in out.items] == []
+    assert to_markdown(text) == body
+    assert [c.text.plain for c in text.closing] == ["2020年1月1日 制定"]
+    (appendix,) = text.appendices
+    assert appendix.id == "schedule-1"
+    assert [type(b).__name__ for p in appendix.paragraphs for b in p.blocks] == [
+        "Table", "Text",
+    ]  # fmt: skip
+    assert [i.label for p in appendix.paragraphs for i in p.items] == ["1.", "2."]
