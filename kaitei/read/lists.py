@@ -137,6 +137,8 @@ def _line(draft: Draft, token: Token) -> int:
 
 def _cell(draft: Draft, source: str, line: int) -> Cell:
     text = _frozen(draft, source, line)
+    if "・" not in source and "•" not in source:
+        return Cell(text)  # no bullet: nothing for the pattern to split at
     parts = _BULLET.split(source)
     if len(parts) == 1:
         return Cell(text)
