@@ -34,6 +34,7 @@ from .diagnostics import KaiteiError
 from .load import content_dir
 from .site import urls
 from .site.build import collect, load_checked, resolve_as_of
+from .site.incremental import Rebuilder
 from .site.output import OutputFile
 from .site.render import theme_dir
 from .site.siteurl import site_url_problems
@@ -110,7 +111,9 @@ class KaiteiPlugin(BasePlugin[KaiteiPluginConfig]):  # type: ignore[no-untyped-c
         # One cache for the plugin's life: under `serve` its memory layer keeps the previous
         # build's parsed files and diffs, so a rebuild re-reads only what an edit changed.
         self._cache: Cache | None = None
-        self._templates = TemplateMemory()
+        # Under `serve`: the compiled templates and the previous build's pages (what an edit
+        # leaves alone is kept, see kaitei.site.incremental).
+        self._rebuilder = Rebuilder(TemplateMemory())
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._serving = command == "serve"
@@ -149,14 +152,12 @@ class KaiteiPlugin(BasePlugin[KaiteiPluginConfig]):  # type: ignore[no-untyped-c
         for diagnostic in diagnostics:
             # A note never fails a run, and `mkdocs build --strict` fails on any warning.
             (log.info if diagnostic.severity == "note" else log.warning)(diagnostic.format())
-        self._outputs = collect(
-            site,
-            as_of,
-            root,
-            config.site_url or "",
-            preview=self._serving,
-            templates=self._templates if self._serving else None,
-        )
+        base_url = config.site_url or ""
+        if not self._serving:
+            self._outputs = collect(site, as_of, root, base_url)
+            return
+        self._outputs, rebuilt = self._rebuilder.collect(site, as_of, root, base_url)
+        log.info("kaitei: made %s again", rebuilt.describe())
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         # Only kaitei's files: docs_dir and theme assets are not part of the site.

@@ -12,21 +12,45 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Iterator
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
+from kaitei.cache import CACHE_DIR_ENV, Cache, session
+from kaitei.mkdocs_plugin import KaiteiPlugin
 from kaitei.site import urls
 from kaitei.site.build import AS_OF_ENV, collect, load_checked
 
-from .conftest import tree
+from .conftest import ROOT, tree
 
 AS_OF = dt.date(2021, 1, 1)
 SERVE_URL = "http://127.0.0.1:8000/"
+# The served builds' cache and the reference builds' one, apart, each shared by all the
+# repositories of these tests (entries are found by content: one repository's are right for
+# another). Set by the `caches` fixture.
+_CACHES = Path()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def caches(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    global _CACHES
+    _CACHES = tmp_path_factory.mktemp("caches")
+    previous = os.environ.get(CACHE_DIR_ENV)
+    os.environ[CACHE_DIR_ENV] = str(_CACHES / "served")
+    yield
+    if previous is None:
+        os.environ.pop(CACHE_DIR_ENV, None)
+    else:
+        os.environ[CACHE_DIR_ENV] = previous
 
 
 class Serving:
@@ -48,36 +72,54 @@ class Serving:
         mkdocs_build(config, serve_url=SERVE_URL, dirty=False)  # type: ignore[arg-type]
 
     def rebuild(self) -> None:
-        config = self._config()
-        config.plugins = self.plugins  # type: ignore[attr-defined]
-        self._build(config)
+        self._build(self._config())  # MkDocs gives the new config the same plugin objects
 
     def served(self) -> dict[str, bytes]:
         return tree(self.site_dir)
 
+    def rebuilt(self) -> tuple[str, ...]:
+        """The documents whose pages the last rebuild made again."""
+        plugin = self.plugins["kaitei"]
+        assert isinstance(plugin, KaiteiPlugin)
+        last = plugin._rebuilder.last
+        assert last is not None
+        return last.documents
+
 
 def full_build(root: Path) -> dict[str, bytes]:
-    """What a fresh `collect` makes of the repository now: no memory of any earlier build."""
-    site, _ = load_checked(root, AS_OF)
-    outputs = collect(site, AS_OF, root, SERVE_URL, preview=True)
+    """What a fresh `collect` makes of the repository now: no memory of any earlier build
+    (the parsed files and diffs of its own cache, which is byte for byte no cache, see
+    test_cache.py, and makes the many builds of these tests affordable)."""
+    with session(Cache(_CACHES / "reference")):
+        site, _ = load_checked(root, AS_OF)
+        outputs = collect(site, AS_OF, root, SERVE_URL, preview=True)
     return {urls.file_path(o.url): o.content for o in outputs}
 
 
-@pytest.fixture()
-def serving(repo: Path, tmp_path: Path) -> Iterator[Serving]:
+@contextmanager
+def served(repo: Path, site_dir: Path) -> Iterator[Serving]:
     previous = os.environ.get(AS_OF_ENV)
     os.environ[AS_OF_ENV] = AS_OF.isoformat()
     cwd = Path.cwd()
     os.chdir(repo)  # MkDocs resolves some paths against the working directory
-    logging.getLogger("mkdocs").setLevel(logging.ERROR)  # the sample's http:// warning
+    logger = logging.getLogger("mkdocs")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # the http:// warning of every build, the check's warnings
     try:
-        yield Serving(repo, tmp_path / "served")
+        yield Serving(repo, site_dir)
     finally:
+        logger.setLevel(level)
         os.chdir(cwd)
         if previous is None:
             os.environ.pop(AS_OF_ENV, None)
         else:
             os.environ[AS_OF_ENV] = previous
+
+
+@pytest.fixture()
+def serving(repo: Path, tmp_path: Path) -> Iterator[Serving]:
+    with served(repo, tmp_path / "served") as session:
+        yield session
 
 
 def assert_served_is_full_build(serving: Serving) -> None:
@@ -115,3 +157,152 @@ def test_an_error_keeps_the_previous_site_and_its_fix_rebuilds(serving: Serving)
     serving.rebuild()
     assert "Saleport Co., Ltd. fixed" in serving.served()["en/privacy/index.html"].decode()
     assert_served_is_full_build(serving)
+
+
+# --- sequences of edits ------------------------------------------------------------------
+#
+# The repository: the sample's privacy policy and a second document, terms, whose English
+# text links to a version of the privacy policy that does not exist yet (a warning): when
+# privacy gains that version, the link on the terms pages resolves, so an edit of privacy
+# changes pages of terms.
+
+NEW_VERSION = "2024-04-01"
+LINK = f"see [the {NEW_VERSION} policy](../../privacy/{NEW_VERSION}/en.md)"
+
+
+def two_documents(root: Path) -> Path:
+    shutil.copytree(ROOT / "content", root / "content")
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "docs").mkdir()
+    terms = root / "content" / "terms"
+    shutil.copytree(root / "content" / "privacy", terms)
+    _replace(terms / "document.yml", "プライバシーポリシー", "利用規約")
+    _replace(terms / "document.yml", "Privacy Policy", "Terms of Use")
+    _replace(terms / "2020-10-01" / "en.md", "Saleport Co., Ltd.", f"Saleport Co., Ltd. ({LINK})")
+    return root
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+class Editor:
+    """The edits a writer makes while `kaitei serve` runs; each one different from the last."""
+
+    def __init__(self, root: Path) -> None:
+        self.root, self.count = root, 0
+        self.content = root / "content"
+
+    def _token(self) -> str:
+        self.count += 1
+        return f"edit{self.count}"
+
+    def wording(self, doc: str, lang: str) -> None:
+        anchor = {"en": "Saleport Co., Ltd.", "ja": "保護実現のため"}[lang]
+        _replace(self.content / doc / "2020-10-01" / f"{lang}.md", anchor, anchor + self._token())
+
+    def privacy_en(self) -> None:
+        self.wording("privacy", "en")
+
+    def privacy_ja(self) -> None:
+        self.wording("privacy", "ja")
+
+    def terms_en(self) -> None:
+        self.wording("terms", "en")
+
+    def version(self) -> None:
+        """Add privacy's new version (the terms link to it), or take it away again."""
+        folder = self.content / "privacy" / NEW_VERSION
+        if folder.exists():
+            shutil.rmtree(folder)
+            return
+        shutil.copytree(self.content / "privacy" / "2020-10-01", folder)
+        for lang in ("ja", "en"):
+            _replace(folder / f"{lang}.md", "effective: 2020-10-01", f"effective: {NEW_VERSION}")
+
+    def settings(self) -> None:
+        """privacy's document.yml: the diff layout the other way round."""
+        path = self.content / "privacy" / "document.yml"
+        text = path.read_text("utf-8")
+        old, new = (
+            ("new-left", "old-left")
+            if "diff_layout: new-left" in text
+            else ("old-left", "new-left")
+        )
+        path.write_text(text.replace(f"diff_layout: {old}", f"diff_layout: {new}"), "utf-8")
+
+    def document(self) -> None:
+        """A third document, or none again (the list of documents changes)."""
+        folder = self.content / "cookies"
+        if folder.exists():
+            shutil.rmtree(folder)
+            return
+        shutil.copytree(self.content / "privacy", folder)
+        _replace(folder / "document.yml", "プライバシーポリシー", "クッキーポリシー")
+        _replace(folder / "document.yml", "Privacy Policy", "Cookie Policy")
+
+    def same_bytes(self) -> None:
+        """A save that changes nothing (the watcher still fires)."""
+        path = self.content / "terms" / "2020-10-01" / "ja.md"
+        path.write_bytes(path.read_bytes())
+
+    def error(self) -> Callable[[], None]:
+        """Break privacy's text; return the edit that mends it."""
+        path = self.content / "privacy" / "2020-10-01" / "en.md"
+        text = path.read_text("utf-8")
+        path.write_text(text.replace("effective: 2020-10-01", "effective: 2020-13-01"), "utf-8")
+        return lambda: path.write_text(text, "utf-8")
+
+
+EDITS = ("privacy_en", "privacy_ja", "terms_en", "version", "settings", "document", "same_bytes")
+
+
+def edit_and_compare(serving: Serving, editor: Editor, edit: str) -> None:
+    if edit == "error":
+        before = serving.served()
+        mend = editor.error()
+        with pytest.raises(Abort):
+            serving.rebuild()
+        assert serving.served() == before
+        mend()
+    else:
+        getattr(editor, edit)()
+    serving.rebuild()
+    assert_served_is_full_build(serving)
+
+
+def test_edits_rebuild_what_they_change_and_the_site_is_a_full_builds(tmp_path: Path) -> None:
+    root = two_documents(tmp_path / "repo")
+    editor = Editor(root)
+    with served(root, tmp_path / "served") as serving:
+        assert_served_is_full_build(serving)
+        # (edit, the documents whose pages are made again)
+        expected = [
+            ("terms_en", ("terms",)),  # privacy's pages are kept
+            ("privacy_en", ("privacy", "terms")),  # terms link to privacy
+            ("same_bytes", ()),
+            ("version", ("privacy", "terms")),  # the terms' link now resolves
+            ("settings", ("privacy", "terms")),
+            ("document", ("cookies", "privacy", "terms")),  # a new list: everything
+            ("terms_en", ("terms",)),
+            ("error", ()),  # mended as it was: the kept pages are right again
+            ("version", ("privacy", "terms")),
+            ("document", ("privacy", "terms")),
+            ("privacy_ja", ("privacy", "terms")),
+        ]
+        for edit, rebuilt in expected:
+            edit_and_compare(serving, editor, edit)
+            assert serving.rebuilt() == rebuilt, edit
+
+
+@settings(max_examples=10, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from((*EDITS, "error")), min_size=1, max_size=5))
+def test_any_sequence_of_edits_serves_a_full_builds_files(edits: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = two_documents(Path(tmp) / "repo")
+        editor = Editor(root)
+        with served(root, Path(tmp) / "served") as serving:
+            for edit in edits:
+                edit_and_compare(serving, editor, edit)
