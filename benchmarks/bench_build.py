@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import os
 import re
 import resource
@@ -41,6 +42,7 @@ import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "content" / "privacy"
@@ -454,28 +456,36 @@ def _load() -> str:
 class ServeRebuilder:
     """What `kaitei serve` (= `mkdocs serve` with our plugin) does when a watched file changes.
 
-    Mirrors mkdocs.commands.serve in MkDocs 1.6: the plugins start once (on_startup with
-    command="serve"), then every change loads the config afresh and runs a full, non-dirty
-    build into the server's temporary folder, in the same process.
+    Mirrors mkdocs.commands.serve in MkDocs 1.6 as kaitei.commands.serve runs it: the plugins
+    start once (on_startup with command="serve", dirty=True), then every change loads the
+    config afresh (MkDocs hands it the same plugin objects) and runs a dirty build into the
+    server's temporary folder, in the same process. The first build too gets the server's
+    site_url, as under serve.
     """
 
+    SERVE_URL = "http://127.0.0.1:8000/"
+
     def __init__(self, root: Path, site_dir: Path) -> None:
-        from mkdocs.config import load_config
+        from kaitei.commands.serve import no_dirty_warning
 
         self.root, self.site_dir = root, site_dir
         os.environ["KAITEI_AS_OF"] = AS_OF  # how `kaitei serve --as-of` reaches the plugin
-        config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir))
-        config.plugins.on_startup(command="serve", dirty=False)
+        logging.getLogger("mkdocs.commands.build").addFilter(no_dirty_warning)
+        config = self._config()
+        config.plugins.on_startup(command="serve", dirty=True)
         self.rebuild(config)
 
-    def rebuild(self, config: object = None) -> None:
-        from mkdocs.commands.build import build as mkdocs_build
+    def _config(self) -> Any:
         from mkdocs.config import load_config
 
-        if config is None:
-            config = load_config(str(self.root / "mkdocs.yml"), site_dir=str(self.site_dir))
-            config.site_url = "http://127.0.0.1:8000/"
-        mkdocs_build(config, serve_url="http://127.0.0.1:8000/", dirty=False)  # type: ignore[arg-type]
+        config = load_config(str(self.root / "mkdocs.yml"), site_dir=str(self.site_dir))
+        config.site_url = self.SERVE_URL
+        return config
+
+    def rebuild(self, config: Any = None) -> None:
+        from mkdocs.commands.build import build as mkdocs_build
+
+        mkdocs_build(config or self._config(), serve_url=self.SERVE_URL, dirty=True)
 
 
 def bench_rebuild(work: Path, repeat: int) -> None:

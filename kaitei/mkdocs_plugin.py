@@ -104,6 +104,57 @@ def _compile_options(env: Environment) -> tuple[object, ...]:
     )
 
 
+class ServedFolder:
+    """The folder `kaitei serve` serves, brought up to date in place after a rebuild.
+
+    MkDocs empties it and writes every file again on each rebuild: on this machine's disk,
+    under load, emptying the sample site's 30 folders alone took 0.1-0.27 s of the budget.
+    Instead the files whose bytes changed are written and those the site no longer has are
+    removed, so the folder holds exactly the new build's files. What is on disk is known from
+    the last build that finished writing; after one that failed while writing, or in a new
+    folder, every file is written and every other file in the folder removed.
+    """
+
+    def __init__(self) -> None:
+        self._folder: Path | None = None
+        self._on_disk: dict[str, OutputFile] | None = None  # by URL, as last written
+        self._pending: dict[str, OutputFile] | None = None  # being written now
+
+    def update(self, folder: Path, outputs: list[OutputFile]) -> list[OutputFile]:
+        """Remove the stale files; return the outputs that MkDocs must write."""
+        new = {o.url: o for o in outputs}
+        old = self._on_disk if self._folder == folder else None
+        if old is None:
+            wanted = {urls.file_path(url) for url in new}
+            stale = [p for p in folder.rglob("*") if p.is_file()]
+            stale = [p for p in stale if p.relative_to(folder).as_posix() not in wanted]
+            changed = outputs
+        else:
+            stale = [folder / urls.file_path(url) for url in old if url not in new]
+            changed = [o for o in outputs if not _same(old.get(o.url), o)]
+        for path in stale:
+            path.unlink()
+            for parent in path.parents:  # a full build has no empty folder either
+                if parent == folder or any(parent.iterdir()):
+                    break
+                parent.rmdir()
+        self._folder, self._on_disk, self._pending = folder, None, new
+        return changed
+
+    def written(self) -> None:
+        self._on_disk, self._pending = self._pending, None
+
+    def failed(self) -> None:
+        # A failure before `update` (the content check) leaves the folder as it was.
+        if self._pending is not None:
+            self._folder = self._on_disk = self._pending = None
+
+
+def _same(old: OutputFile | None, new: OutputFile) -> bool:
+    # A kept page is the same object (kaitei.site.incremental): no need to compare its bytes.
+    return old is not None and (old is new or old.content == new.content)
+
+
 class KaiteiPlugin(BasePlugin[KaiteiPluginConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self._outputs: list[OutputFile] = []
@@ -114,9 +165,16 @@ class KaiteiPlugin(BasePlugin[KaiteiPluginConfig]):  # type: ignore[no-untyped-c
         # Under `serve`: the compiled templates and the previous build's pages (what an edit
         # leaves alone is kept, see kaitei.site.incremental).
         self._rebuilder = Rebuilder(TemplateMemory())
+        self._folder = ServedFolder()
+        self._in_place = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._serving = command == "serve"
+        # `kaitei serve` builds "dirty": MkDocs neither empties the served folder nor writes
+        # a file we do not give it, so we give it the changed files and remove the stale ones
+        # (see ServedFolder). Plain `mkdocs serve` empties it and gets every file.
+        self._in_place = self._serving and dirty
+        self._folder = ServedFolder()
 
     @staticmethod
     def _root(config: MkDocsConfig) -> Path:
@@ -161,12 +219,22 @@ class KaiteiPlugin(BasePlugin[KaiteiPluginConfig]):  # type: ignore[no-untyped-c
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         # Only kaitei's files: docs_dir and theme assets are not part of the site.
+        outputs = self._outputs
+        if self._in_place:
+            outputs = self._folder.update(Path(config.site_dir), outputs)
         return Files(
             [
                 File.generated(config, urls.file_path(output.url), content=output.content)
-                for output in self._outputs
+                for output in outputs
             ]
         )
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self._in_place:
+            self._folder.written()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._folder.failed()
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         root = self._root(config)

@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -54,22 +55,26 @@ def caches(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 class Serving:
-    """One `kaitei serve` session on a repository, rebuilt on demand."""
+    """One `kaitei serve` session on a repository, rebuilt on demand.
 
-    def __init__(self, root: Path, site_dir: Path) -> None:
-        self.root, self.site_dir = root, site_dir
+    `dirty` as `kaitei serve` runs MkDocs (the plugin updates the served folder in place);
+    without it, as plain `mkdocs serve` does (MkDocs empties the folder on every rebuild).
+    """
+
+    def __init__(self, root: Path, site_dir: Path, dirty: bool = True) -> None:
+        self.root, self.site_dir, self.dirty = root, site_dir, dirty
         config = self._config()
-        config.plugins.on_startup(command="serve", dirty=False)
+        config.plugins.on_startup(command="serve", dirty=dirty)
         self.plugins = config.plugins  # MkDocs keeps the same plugin objects for the session
         self._build(config)
 
-    def _config(self) -> object:
+    def _config(self) -> Any:
         config = load_config(str(self.root / "mkdocs.yml"), site_dir=str(self.site_dir))
         config.site_url = SERVE_URL  # as `mkdocs serve` sets it
         return config
 
-    def _build(self, config: object) -> None:
-        mkdocs_build(config, serve_url=SERVE_URL, dirty=False)  # type: ignore[arg-type]
+    def _build(self, config: Any) -> None:
+        mkdocs_build(config, serve_url=SERVE_URL, dirty=self.dirty)
 
     def rebuild(self) -> None:
         self._build(self._config())  # MkDocs gives the new config the same plugin objects
@@ -97,7 +102,7 @@ def full_build(root: Path) -> dict[str, bytes]:
 
 
 @contextmanager
-def served(repo: Path, site_dir: Path) -> Iterator[Serving]:
+def served(repo: Path, site_dir: Path, dirty: bool = True) -> Iterator[Serving]:
     previous = os.environ.get(AS_OF_ENV)
     os.environ[AS_OF_ENV] = AS_OF.isoformat()
     cwd = Path.cwd()
@@ -106,7 +111,7 @@ def served(repo: Path, site_dir: Path) -> Iterator[Serving]:
     level = logger.level
     logger.setLevel(logging.ERROR)  # the http:// warning of every build, the check's warnings
     try:
-        yield Serving(repo, site_dir)
+        yield Serving(repo, site_dir, dirty)
     finally:
         logger.setLevel(level)
         os.chdir(cwd)
@@ -126,6 +131,8 @@ def assert_served_is_full_build(serving: Serving) -> None:
     served, full = serving.served(), full_build(serving.root)
     assert sorted(served) == sorted(full)
     assert [path for path in full if served[path] != full[path]] == []
+    folders = [p for p in serving.site_dir.rglob("*") if p.is_dir()]
+    assert [p for p in folders if not any(p.iterdir())] == []  # none left by a removed page
 
 
 def test_an_edited_theme_template_is_compiled_again(serving: Serving) -> None:
@@ -273,10 +280,13 @@ def edit_and_compare(serving: Serving, editor: Editor, edit: str) -> None:
     assert_served_is_full_build(serving)
 
 
-def test_edits_rebuild_what_they_change_and_the_site_is_a_full_builds(tmp_path: Path) -> None:
+@pytest.mark.parametrize("dirty", [True, False], ids=["kaitei-serve", "mkdocs-serve"])
+def test_edits_rebuild_what_they_change_and_the_site_is_a_full_builds(
+    tmp_path: Path, dirty: bool
+) -> None:
     root = two_documents(tmp_path / "repo")
     editor = Editor(root)
-    with served(root, tmp_path / "served") as serving:
+    with served(root, tmp_path / "served", dirty) as serving:
         assert_served_is_full_build(serving)
         # (edit, the documents whose pages are made again)
         expected = [
