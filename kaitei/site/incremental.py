@@ -105,9 +105,6 @@ class Rebuilder:
         self.keeping = True  # False after a group broke the rule above: full builds only
         self.last: Rebuilt | None = None  # what the last rebuild made again
 
-    def forget(self) -> None:
-        self._previous = None
-
     def collect(
         self, site: Site, as_of: dt.date, root: Path, base_url: str
     ) -> tuple[list[OutputFile], Rebuilt]:
