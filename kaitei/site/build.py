@@ -188,10 +188,10 @@ def collect(
         outputs[output.url] = output
         return FileRecord.of(output)
 
-    with _frozen_model():
-        ctx, modules, names = _prepare(site, as_of, root, base_url, only, preview, templates)
+    with frozen_model():
+        ctx, modules, names = prepare_context(site, as_of, root, base_url, only, preview, templates)
         produced = [(name, [keep(o) for o in GENERATORS[name](ctx)]) for name in names]
-        _finish(ctx, modules, produced, keep)
+        finish_site(ctx, modules, produced, keep)
     return [outputs[url] for url in sorted(outputs)]
 
 
@@ -221,18 +221,18 @@ def generate_into(
     def write(output: OutputFile) -> FileRecord:
         return write_output(staging, output)
 
-    with _frozen_model():
-        ctx, modules, names = _prepare(site, as_of, root, base_url, only, preview=False)
+    with frozen_model():
+        ctx, modules, names = prepare_context(site, as_of, root, base_url, only, preview=False)
         if workers > 1:
             produced = parallel.generate(ctx, names, staging, workers, meanwhile)
         else:
             meanwhile()
             produced = [(name, [write(o) for o in GENERATORS[name](ctx)]) for name in names]
-        return _finish(ctx, modules, produced, write)
+        return finish_site(ctx, modules, produced, write)
 
 
 @contextmanager
-def _frozen_model() -> Iterator[None]:
+def frozen_model() -> Iterator[None]:
     # The model is millions of long-lived objects; without this the cyclic garbage collector
     # walks all of them again and again while the pages are generated (0.6-1 s of a large
     # build). Frozen objects are skipped by the collector (and forked workers inherit the
@@ -246,7 +246,7 @@ def _frozen_model() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _prepare(
+def prepare_context(
     site: Site,
     as_of: dt.date,
     root: Path,
@@ -280,7 +280,7 @@ def _prepare(
     return ctx, modules, names
 
 
-def _finish(
+def finish_site(
     ctx: BuildContext,
     modules: Sequence[str],
     produced: Sequence[tuple[str, Sequence[FileRecord]]],

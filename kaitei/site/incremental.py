@@ -45,7 +45,7 @@ from ..catalogue import i18n_dir
 from ..model import Document, LanguageText, Site, all_texts
 from ..provenance import for_build
 from ..read.sitelinks import is_site_link
-from .build import _finish, _prepare
+from .build import finish_site, prepare_context
 from .output import GENERATORS, SPLITTABLE, BuildContext, FileRecord, OutputFile, Portion
 from .pages import diff_pairs
 from .render import theme_dirs
@@ -115,7 +115,9 @@ class Rebuilder:
             return FileRecord.of(output)
 
         with _frozen():
-            ctx, modules, names = _prepare(site, as_of, root, base_url, None, True, self.templates)
+            ctx, modules, names = prepare_context(
+                site, as_of, root, base_url, None, True, self.templates
+            )
             setting = _setting(ctx, names)
             documents = site.documents
             previous = self._previous
@@ -140,7 +142,7 @@ class Rebuilder:
                     records += found.records
                     groups[name, group] = found
                 produced.append((name, records))
-            _finish(ctx, modules, produced, keep)
+            finish_site(ctx, modules, produced, keep)
         self._previous = _Previous(setting, documents, links_out, groups) if self.keeping else None
         rebuilt = self.last = Rebuilt(tuple(documents[i].id for i in sorted(dirty)), len(documents))
         return [outputs[url] for url in sorted(outputs)], rebuilt
@@ -174,7 +176,7 @@ class Rebuilder:
 
 @contextmanager
 def _frozen() -> Iterator[None]:
-    # kaitei.site.build._frozen_model without its full collection first: under `serve` the
+    # kaitei.site.build.frozen_model without its full collection first: under `serve` the
     # heap holds MkDocs and the kept pages besides the model, and that collection was 15-25 ms
     # of the sample's 110 ms rebuild. Garbage frozen with the model is freed by a later
     # collection after the unfreeze, as any other.
