@@ -116,13 +116,23 @@ class _ModelUnpickler(pickle.Unpickler):
     """Builds kaitei's dataclasses and plain values; refuses any other class or function."""
 
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in _ALLOWED_GLOBALS or (
-            module.startswith(_ALLOWED_MODULES) and not name.startswith("_")
-        ):
+        if (module, name) in _ALLOWED_GLOBALS:
             found = super().find_class(module, name)
             if isinstance(found, type):
                 return found
+        elif module.startswith(_ALLOWED_MODULES) and not name.startswith("_"):
+            found = super().find_class(module, name)
+            # Only values: a cached pickle calls the classes it names with arguments of its
+            # own, and a frozen dataclass's constructor only stores them. Any other kaitei
+            # class (the cache, a mail transport, a signer) may act when it is built.
+            if isinstance(found, type) and _is_value_class(found):
+                return found
         raise pickle.UnpicklingError(f"a class kaitei does not cache: {module}.{name}")
+
+
+def _is_value_class(cls: type) -> bool:
+    params = getattr(cls, "__dataclass_params__", None)
+    return bool(params is not None and params.frozen)
 
 
 _ENTRY = re.compile(r"^[0-9a-f]{64}$")

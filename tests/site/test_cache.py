@@ -142,6 +142,11 @@ SPOILERS: dict[str, tuple[Callable[[bytes], bytes], str]] = {
         lambda data: _with_payload(data, pickle.dumps(Counter("abc"))),
         "a class kaitei does not cache: collections.Counter",
     ),
+    "a kaitei class that is not a value": (
+        # Its constructor could act (open files, connect): only frozen dataclasses are built.
+        lambda data: _with_payload(data, pickle.dumps(Cache(Path("elsewhere")))),
+        "a class kaitei does not cache: kaitei.cache.Cache",
+    ),
     "a function": (
         lambda data: _with_payload(data, pickle.dumps(os.getcwd)),
         "a class kaitei does not cache",
