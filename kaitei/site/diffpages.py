@@ -10,6 +10,7 @@ units and Sides) in `ctx.cache["diff_cache"]`; the HTML of each top-level pair i
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -20,10 +21,10 @@ from ..diff.changeset import ChangeSet, DiffCache
 from ..diff.changeset import changesets as changeset_all
 from ..diffout import pair_kind_word, pair_name, strings
 from ..diffout.html import FragmentCache, diff_context
-from ..model import Document, Version
+from ..model import Document, Site, Version
 from . import urls
 from .languages import native_name
-from .output import BuildContext, OutputFile, generator
+from .output import BuildContext, OutputFile, Portion, generator
 from .pages import diff_pairs, unavailable_page
 from .reconstruction import Reconstruction, reconstructed_sides
 from .render import LanguageLink
@@ -184,20 +185,34 @@ def _labelled_headers(
     return (marked[0], marked[1])
 
 
+def diff_jobs(site: Site, as_of: dt.date, portion: Portion) -> Iterator[tuple[Document, str, str]]:
+    """The (document, old, new) pairs whose pages `portion` makes, in the site's order.
+
+    A pair is never split: its changesets are made for all its languages at once (the
+    cross-language flags need them all). A job is a run of consecutive pairs, one run per
+    portion: the pairs of a document share their texts' units and Sides and the HTML of
+    their unchanged articles (the caches of `_start_document`), which a process reuses only
+    for the pairs it makes itself. One job per pair dealt every document's pairs round-robin
+    to every portion, and each portion wrote the same articles again. A portion of more
+    jobs than there are pairs (kaitei.site.incremental's) numbers one job per pair.
+    """
+    everything = [
+        (document, old, new)
+        for document in site.documents
+        for old, new in diff_pairs(document, as_of)
+    ]
+    run = max(1, -(-len(everything) // portion.of))  # pairs per job, rounded up
+    for number, job in enumerate(everything):
+        if number // run in portion:
+            yield job
+
+
 @generator("diff", split=True)
 def diff_pages(ctx: BuildContext) -> Iterator[OutputFile]:
-    # One job is a pair in every language: the changesets of a pair are made for all its
-    # languages at once (the cross-language flags need them all), so a pair is never split.
-    number = 0
-    for document in ctx.site.documents:
-        pairs = diff_pairs(document, ctx.as_of)
-        mine = [pair for n, pair in enumerate(pairs, number) if n in ctx.portion]
-        number += len(pairs)
-        if mine:
-            _start_document(ctx, document)
-        for old, new in mine:
-            for lang in document.settings.languages:
-                yield diff_page(ctx, document, old, new, lang)
+    for document, old, new in diff_jobs(ctx.site, ctx.as_of, ctx.portion):
+        _start_document(ctx, document)  # a no-op for the document's second pair on
+        for lang in document.settings.languages:
+            yield diff_page(ctx, document, old, new, lang)
 
 
 def _start_document(ctx: BuildContext, document: Document) -> None:
