@@ -36,7 +36,7 @@ from .output import FINISHERS, GENERATORS, BuildContext, FileRecord, OutputFile
 from .render import Renderer
 from .siteurl import site_url_problems
 from .theme import load_site_theme
-from .write import staged_site, write_output, write_site
+from .write import remove_tree_later, staged_site, write_output, write_site
 
 # write_site lives in .write since the lock
 __all__ = ["build", "collect", "generate_into", "write_site"]
@@ -371,7 +371,7 @@ def build(
         if any(d.fails(strict) for d in found):
             raise KaiteiError(found)
 
-    with staged_site(target) as staging:
+    with staged_site(target, discard=remove_tree_later) as staging:
         if not loaded_cleanly:  # a broken model is refused (load errors fail) before any page
             check()
         # The check needs the model and nothing else: on several cores the pages are made

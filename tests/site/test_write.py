@@ -6,13 +6,14 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 
 from kaitei.diagnostics import KaiteiError
 from kaitei.site.output import OutputFile
-from kaitei.site.write import write_site
+from kaitei.site.write import remove_tree_later, staged_site, write_site
 
 WRITER = textwrap.dedent(
     """
@@ -82,3 +83,19 @@ def test_an_output_path_outside_the_site_is_refused(tmp_path: Path, url: str) ->
         write_site([OutputFile("", b"x"), OutputFile(url.format(tmp=tmp_path), b"y")], site_dir)
     assert error.value.diagnostics[0].code == "output-outside-site"
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == ["build"]
+
+
+def test_the_replaced_site_is_removed_by_a_detached_process(tmp_path: Path) -> None:
+    site_dir = tmp_path / "build" / "site"
+    write_site([OutputFile("", b"old")], site_dir)
+    for n in range(300):  # enough files that the removal is not over before the swap returns
+        (site_dir / f"page-{n}.html").write_bytes(b"old")
+    with staged_site(site_dir, discard=remove_tree_later) as staging:
+        (staging / "index.html").write_bytes(b"new")
+    # The new site is in place at once; the old one goes away without this process's help.
+    assert (site_dir / "index.html").read_bytes() == b"new"
+    deadline = time.monotonic() + 30
+    while sorted(p.name for p in site_dir.parent.iterdir()) != ["site"]:
+        assert time.monotonic() < deadline, list(site_dir.parent.iterdir())
+        time.sleep(0.05)
+    assert sorted(p.name for p in site_dir.iterdir()) == ["index.html"]
