@@ -12,6 +12,8 @@ from .diagnostics import KaiteiError
 
 # Each name is a module in kaitei/commands with add_parser() and run().
 COMMANDS = ("check", "build", "serve", "diff", "new", "init", "importgit", "verify", "notify")
+# The module of each command a user types: `import` is a Python keyword, so its module is not.
+MODULE_OF = {("import" if name == "importgit" else name): name for name in COMMANDS}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,8 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Only the command asked for is imported (each brings its own libraries: a `kaitei build`
     # that finds the site up to date is mostly interpreter start-up); anything else, such as
     # --help or a misspelt command, gets the parser of every command.
-    first = arguments[0] if arguments else ""
-    args = build_parser((first,) if first in COMMANDS else COMMANDS).parse_args(arguments)
+    module = MODULE_OF.get(arguments[0]) if arguments else None
+    args = build_parser((module,) if module else COMMANDS).parse_args(arguments)
     try:
         return int(args.run(args))
     except KaiteiError as error:

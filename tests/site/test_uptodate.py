@@ -181,13 +181,28 @@ def test_a_command_imports_only_its_own_module() -> None:
         "    main(['build', '--help'])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "found = sorted(m for m in sys.modules if m.startswith('kaitei.commands.'))\n"
+        "from kaitei.cli import COMMANDS\n"
+        "found = sorted(m for m in sys.modules if m.rpartition('.')[::2] in\n"
+        "               {('kaitei.commands', name) for name in COMMANDS})\n"
         "print('imported:', *found)\n"
     )
     found = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.splitlines()[-1]
     assert found == "imported: kaitei.commands.build"
+    # `kaitei import` is the module importgit; the module's name is no command, and its
+    # error lists every command.
+    imported = subprocess.run(
+        [sys.executable, "-c", probe.replace("'build'", "'import'")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()[-1]
+    assert imported == "imported: kaitei.commands.importgit"
+    wrong = subprocess.run(
+        [sys.executable, "-m", "kaitei.cli", "importgit"], capture_output=True, text=True
+    )
+    assert wrong.returncode == 2 and "'notify'" in wrong.stderr and "'import'" in wrong.stderr
     listed = subprocess.run(
         [sys.executable, "-m", "kaitei.cli", "--help"], capture_output=True, text=True, check=True
     ).stdout
