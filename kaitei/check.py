@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Collector, Diagnostic
+from .diff.changeset import ChangeSet, DiffCache, changesets
 from .load import load_site
 from .model import (
     BulletList,
@@ -33,6 +34,9 @@ from .read.sitelinks import check_site_links
 from .site.languages import catalogue_for
 
 CheckFn = Callable[[Site, Collector, "CheckOptions"], None]
+# The ChangeSets of two versions of a document, by language (kaitei.diff.changeset.changesets).
+Changes = Callable[[Document, Version, Version], Mapping[str, ChangeSet]]
+DocumentCheckFn = Callable[[Document, Collector, "CheckOptions", Changes], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +47,48 @@ class CheckOptions:
 
 
 EXTRA_CHECKS: list[CheckFn] = []
+# Checks of one document's versions against each other, which diff them. They see one
+# document at a time and take its ChangeSets from `changes`: `kaitei build` runs them in the
+# process that makes the document's diff pages, on the same ChangeSets (diffing is most of
+# what a check costs).
+DOCUMENT_CHECKS: list[DocumentCheckFn] = []
 
 
 def register(check: CheckFn) -> CheckFn:
     """Add a site-wide check (used by later pipeline stages)."""
     EXTRA_CHECKS.append(check)
     return check
+
+
+def register_document_check(check: DocumentCheckFn) -> DocumentCheckFn:
+    """Add a check of one document's versions (see DOCUMENT_CHECKS)."""
+    DOCUMENT_CHECKS.append(check)
+    return check
+
+
+def diffed_once() -> Changes:
+    """ChangeSets made on first use and kept: every document check of one document shares
+    them (each pair of versions is diffed once, in all its languages)."""
+    diffs = DiffCache()  # each text is the new side of one diff and the old of the next
+    made: dict[tuple[str, str, str], Mapping[str, ChangeSet]] = {}
+
+    def changes(document: Document, old: Version, new: Version) -> Mapping[str, ChangeSet]:
+        key = (document.id, old.id, new.id)
+        if key not in made:
+            made[key] = changesets(document, old.id, new.id, diffs)
+        return made[key]
+
+    return changes
+
+
+def check_versions(
+    document: Document, out: Collector, options: CheckOptions, changes: Changes | None = None
+) -> None:
+    """Every document check of one document (`changes`: where its ChangeSets come from)."""
+    _load_check_modules()
+    shared = changes or diffed_once()
+    for check in DOCUMENT_CHECKS:
+        check(document, out, options, shared)
 
 
 # Later stages that contribute checks; imported on first use because they import this module.
@@ -65,28 +105,50 @@ def check_site(root: Path, as_of: dt.date, strict: bool = False) -> tuple[Site, 
     return site, finish()
 
 
-def start_check(
-    root: Path, as_of: dt.date, strict: bool = False
-) -> tuple[Site, bool, Callable[[], list[Diagnostic]]]:
+class Finish:
+    """The checks still to run once the site is loaded (see `start_check`)."""
+
+    def __init__(self, site: Site, out: Collector, options: CheckOptions) -> None:
+        self.site, self.out, self.options = site, out, options
+
+    def __call__(self, versions: bool = True) -> list[Diagnostic]:
+        """Run every check; return every diagnostic, loading's included, sorted.
+
+        `versions=False` leaves out the document checks (DOCUMENT_CHECKS): the caller runs
+        them with `document` and passes their diagnostics to `result`."""
+        site, out, options = self.site, self.out, self.options
+        for document in site.documents:
+            check_document(document, out)
+            if versions:
+                check_versions(document, out, options)
+        for extra in EXTRA_CHECKS:
+            extra(site, out, options)
+        check_translates(site, out)
+        check_site_links(site, out, options.as_of)
+        check_catalogues(site, options.root, out)
+        return self.result()
+
+    def result(self, more: Iterable[Diagnostic] = ()) -> list[Diagnostic]:
+        """Every diagnostic found so far, and `more` (the document checks run elsewhere)."""
+        return imported_history(self.site, sorted(set(self.out.items).union(more)))
+
+    def document(self, document: Document, changes: Changes) -> list[Diagnostic]:
+        """The document checks of one document, with its ChangeSets from `changes` (`result`
+        adds them to the rest)."""
+        out = Collector()
+        out.share_sources(self.out)  # the offending lines the diagnostics quote
+        check_versions(document, out, self.options, changes)
+        return out.items
+
+
+def start_check(root: Path, as_of: dt.date, strict: bool = False) -> tuple[Site, bool, Finish]:
     """Load the site; return it, whether loading found no error, and the function that runs
     every check and returns all diagnostics (`kaitei build` generates pages meanwhile)."""
     _load_check_modules()
     out = Collector()
     site = load_site(root, out)
     loaded_cleanly = not any(d.severity == "error" for d in out.items)
-
-    def finish() -> list[Diagnostic]:
-        options = CheckOptions(root, as_of, strict)
-        for document in site.documents:
-            check_document(document, out)
-        for extra in EXTRA_CHECKS:
-            extra(site, out, options)
-        check_translates(site, out)
-        check_site_links(site, out, as_of)
-        check_catalogues(site, root, out)
-        return imported_history(site, out.sorted())
-
-    return site, loaded_cleanly, finish
+    return site, loaded_cleanly, Finish(site, out, CheckOptions(root, as_of, strict))
 
 
 def check_catalogues(site: Site, root: Path, out: Collector) -> None:

@@ -79,6 +79,10 @@ class Collector:
     def register_source(self, path: str, text: str) -> None:
         self._sources[path] = text.split("\n")
 
+    def share_sources(self, other: Collector) -> None:
+        """Quote the lines of the files `other` has read (one run's collectors, one set)."""
+        self._sources = other._sources
+
     def source_line(self, path: str, line: int) -> str:
         lines = self._sources.get(path, [])
         return lines[line - 1] if 0 < line <= len(lines) else ""

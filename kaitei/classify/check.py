@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from ..check import CheckOptions, register
+from ..check import Changes, CheckOptions, register_document_check
 from ..diagnostics import Collector
 from ..diff.changeset import DiffCache
-from ..model import ChangeLevel, Document, LanguageText, Site, Span, Version
-from .events import EVENTS, Change, changes_between
+from ..model import ChangeLevel, Document, LanguageText, Span, Version
+from .events import EVENTS, Change, changes_between, changes_in
 from .languages import IN_STEP
 from .rules import (
     Classification,
@@ -159,26 +159,31 @@ def _located(document: Document, root: Path) -> Document:
     return replace(document, settings=replace(document.settings, rules=tuple(rules)))
 
 
-@register
-def check_change_levels(site: Site, out: Collector, options: CheckOptions) -> None:
+@register_document_check
+def check_change_levels(
+    document: Document, out: Collector, options: CheckOptions, changes: Changes
+) -> None:
     """The check `kaitei check` runs: detected vs declared levels and notice periods."""
-    for document in (_located(d, options.root) for d in site.documents):
-        rules = check_rules(document, out)
-        diffs = DiffCache()  # each text is the new side of one diff and the old of the next
-        for index, version in enumerate(document.versions):
-            if index == 0:
-                # The enactment has nothing to compare with; a first version that declares
-                # notice or consent (an adopted history) still owes its notice period.
-                text = version.text(document.settings.authoritative)
-                declared = text.meta.change if text is not None else None
-                if declared is not None and is_notice_level(declared):
-                    check_notice_period(document, version, declared, out)
-                continue
-            old = document.versions[index - 1]
-            if version.text(document.settings.authoritative) is None:
-                continue
-            changes = changes_between(document, old, version, diffs)
-            report(document, version, classify(document, version, changes, rules), out)
+    document = _located(document, options.root)
+    rules = check_rules(document, out)
+    lang = document.settings.authoritative
+    for index, version in enumerate(document.versions):
+        if index == 0:
+            # The enactment has nothing to compare with; a first version that declares
+            # notice or consent (an adopted history) still owes its notice period.
+            text = version.text(lang)
+            declared = text.meta.change if text is not None else None
+            if declared is not None and is_notice_level(declared):
+                check_notice_period(document, version, declared, out)
+            continue
+        old = document.versions[index - 1]
+        if version.text(lang) is None:
+            continue
+        # The authoritative language's ChangeSet: aligned first, on its own text (the other
+        # languages follow its pairs), so it is `diff_texts` of the two texts.
+        found = changes(document, old, version).get(lang)
+        found_changes = changes_in(found, old, version, lang) if found is not None else ()
+        report(document, version, classify(document, version, found_changes, rules), out)
 
 
 __all__ = ["check_change_levels", "classify_document", "declared_level", "report"]

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from ..diff.changeset import DiffCache, Pair, Side, diff_texts
+from ..diff.changeset import ChangeSet, DiffCache, Pair, Side, diff_texts
 from ..model import Document, Span, Version
 
 Unit = Literal["article", "paragraph", "item", "row", "bullet", "text"]
@@ -111,6 +111,13 @@ def changes_between(
     if old_text is None or new_text is None:
         return ()
     result = diff_texts(document.id, old_text, new_text, old.id, new.id, cache)
+    return changes_in(result, old, new, lang)
+
+
+def changes_in(result: ChangeSet, old: Version, new: Version, lang: str) -> tuple[Change, ...]:
+    """The changes of `result`, the ChangeSet of the texts in `lang` from `old` to `new`."""
+    old_text, new_text = old.text(lang), new.text(lang)
+    assert old_text is not None and new_text is not None, "a ChangeSet has both texts"
     found = [change for pair in result.pairs for change in changes_of(pair)]
     # "第5条　削除" keeps the article's number but removes what it said: for the rules that
     # is a removed article, although the diff pairs it with its old self as a wording change.

@@ -11,10 +11,12 @@ version's front matter silences it with a reason:
 
 from __future__ import annotations
 
-from ..check import CheckOptions, register
+from collections.abc import Mapping
+
+from ..check import Changes, CheckOptions, register_document_check
 from ..diagnostics import Collector
-from ..diff.changeset import DiffCache, Pair, changesets
-from ..model import Document, Site, Span, Version
+from ..diff.changeset import ChangeSet, DiffCache, Pair, changesets
+from ..model import Document, Span, Version
 
 IN_STEP = "languages-in-step"  # the id `acknowledge` names to silence these warnings
 
@@ -51,10 +53,16 @@ def acknowledged(document: Document, version: Version) -> str | None:
 
 
 def out_of_step(
-    document: Document, old: Version, new: Version, diffs: DiffCache | None = None
+    document: Document,
+    old: Version,
+    new: Version,
+    diffs: DiffCache | None = None,
+    sets: Mapping[str, ChangeSet] | None = None,
 ) -> list[tuple[str, Pair, str, Pair]]:
-    """(language that changed, its pair, language that did not, the counterpart pair)."""
-    sets = changesets(document, old.id, new.id, diffs)
+    """(language that changed, its pair, language that did not, the counterpart pair);
+    `sets`: the two versions' ChangeSets when they are made already."""
+    if sets is None:
+        sets = changesets(document, old.id, new.id, diffs)
     tables = {lang: {p.key: p for p in cs.walk()} for lang, cs in sets.items()}
     found = []
     for lang, result in sets.items():
@@ -69,10 +77,15 @@ def out_of_step(
 
 
 def check_version(
-    document: Document, old: Version, new: Version, out: Collector, diffs: DiffCache | None = None
+    document: Document,
+    old: Version,
+    new: Version,
+    out: Collector,
+    diffs: DiffCache | None = None,
+    sets: Mapping[str, ChangeSet] | None = None,
 ) -> None:
     reason = acknowledged(document, new)
-    problems = out_of_step(document, old, new, diffs)
+    problems = out_of_step(document, old, new, diffs, sets)
     if reason is not None:
         if not problems:
             text = new.text(document.settings.authoritative) or new.texts[0]
@@ -100,11 +113,11 @@ def check_version(
         )
 
 
-@register
-def check_languages_in_step(site: Site, out: Collector, options: CheckOptions) -> None:
-    for document in site.documents:
-        if len(document.settings.languages) < 2:
-            continue
-        diffs = DiffCache()  # each text is the new side of one diff and the old of the next
-        for old, new in zip(document.versions, document.versions[1:], strict=False):
-            check_version(document, old, new, out, diffs)
+@register_document_check
+def check_languages_in_step(
+    document: Document, out: Collector, options: CheckOptions, changes: Changes
+) -> None:
+    if len(document.settings.languages) < 2:
+        return
+    for old, new in zip(document.versions, document.versions[1:], strict=False):
+        check_version(document, old, new, out, sets=changes(document, old, new))
