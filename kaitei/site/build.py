@@ -25,12 +25,12 @@ import yaml
 from jinja2 import BytecodeCache
 
 from .. import cache as between_builds
-from ..check import check_site, start_check
+from ..check import Changes, Finish, check_site, start_check
 from ..clock import as_of as clock_as_of
 from ..clock import parse_date
 from ..diagnostics import Collector, Diagnostic, KaiteiError
 from ..load import content_dir, load_settings
-from ..model import Site
+from ..model import Document, Site
 from . import parallel, pdf, uptodate, urls
 from .output import FINISHERS, GENERATORS, BuildContext, FileRecord, OutputFile
 from .render import Renderer
@@ -204,15 +204,16 @@ def generate_into(
     only: Sequence[str] | None = None,
     *,
     workers: int | None = None,
-    meanwhile: Callable[[], None] = lambda: None,
+    checks: parallel.Checks | None = None,
 ) -> list[FileRecord]:
     """Write every file of the site into `staging`; return their records, sorted by URL.
 
     Files go to disk as they are made, so memory holds the model and one page at a time, not
     the site. `workers` > 1 runs the splittable generators in a pool of that many processes
     (None: the machine's cores when the site is large enough); the files are the same bytes
-    whatever it is. `meanwhile` (the content check, which raises to stop the build) runs
-    before any file is written, or, with a pool, while the workers start on the pages.
+    whatever it is. `checks` (the content check, which raises to stop the build) run before
+    any file is written, or, with a pool, while the workers start on the pages, and in the
+    workers beside each document's diff pages (kaitei.site.parallel).
     """
     if workers is None:
         versions = sum(len(d.versions) for d in site.documents)
@@ -224,9 +225,10 @@ def generate_into(
     with frozen_model():
         ctx, modules, names = prepare_context(site, as_of, root, base_url, only, preview=False)
         if workers > 1:
-            produced = parallel.generate(ctx, names, staging, workers, meanwhile)
+            produced = parallel.generate(ctx, names, staging, workers, checks)
         else:
-            meanwhile()
+            if checks is not None:
+                checks.site(versions=True)
             produced = [(name, [write(o) for o in GENERATORS[name](ctx)]) for name in names]
         return finish_site(ctx, modules, produced, write)
 
@@ -327,6 +329,31 @@ def sitemap_xml(outputs: Sequence[OutputFile | FileRecord], base_url: str) -> by
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+@dataclass
+class Checking:
+    """`kaitei build`'s content check (kaitei.site.parallel.Checks): it stops the build on
+    a failing diagnostic, and keeps the others to report."""
+
+    finish: Finish
+    strict: bool
+    found: list[Diagnostic] = field(default_factory=list)
+
+    def site(self, versions: bool) -> None:
+        self.found = self.finish(versions)
+        self._stop()
+
+    def document(self, document: Document, changes: Changes) -> list[Diagnostic]:
+        return self.finish.document(document, changes)
+
+    def done(self, found: list[Diagnostic]) -> None:
+        self.found = self.finish.result(found)
+        self._stop()
+
+    def _stop(self) -> None:
+        if any(d.fails(self.strict) for d in self.found):
+            raise KaiteiError(self.found)
+
+
 @dataclass(frozen=True, slots=True)
 class BuildResult:
     site_dir: Path
@@ -364,20 +391,14 @@ def build(
             store.sweep = False
             return BuildResult(target, as_of, len(record.files), record.diagnostics, True)
     site, loaded_cleanly, finish = start_check(root, as_of, strict)
-    found: list[Diagnostic] = []
-
-    def check() -> None:
-        found.extend(finish())
-        if any(d.fails(strict) for d in found):
-            raise KaiteiError(found)
-
+    checks = Checking(finish, strict)
     with staged_site(target, discard=remove_tree_later) as staging:
         if not loaded_cleanly:  # a broken model is refused (load errors fail) before any page
-            check()
+            checks.site(versions=True)
         # The check needs the model and nothing else: on several cores the pages are made
         # while it runs, and thrown away with the staging folder if it fails.
-        records = generate_into(staging, site, as_of, root, config.base_url, meanwhile=check)
-    diagnostics = tuple(sorted([*found, *url_problems]))
+        records = generate_into(staging, site, as_of, root, config.base_url, checks=checks)
+    diagnostics = tuple(sorted([*checks.found, *url_problems]))
     if store is not None and key is not None:
         uptodate.remember(store, key, target, diagnostics)
     return BuildResult(target, as_of, len(records), diagnostics)

@@ -11,11 +11,12 @@ units and Sides) in `ctx.cache["diff_cache"]`; the HTML of each top-level pair i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..catalogue import Catalogue, load_catalogue
+from ..check import Changes
 from ..classify import declared_level
 from ..diff.changeset import ChangeSet, DiffCache
 from ..diff.changeset import changesets as changeset_all
@@ -35,23 +36,42 @@ DIFFS_KEY = "diff_cache"
 OWNER_KEY = "diff_cache_document"  # the document whose diffs the three caches above hold
 
 
-def changesets(ctx: BuildContext) -> dict[tuple[str, str, str, str], ChangeSet]:
-    """The build's ChangeSets by (doc, old, new, lang), created on first use."""
-    cache: dict[tuple[str, str, str, str], ChangeSet] = ctx.cache.setdefault(CACHE_KEY, {})
+def changesets(ctx: BuildContext) -> dict[tuple[str, str, str], Mapping[str, ChangeSet]]:
+    """The build's ChangeSets by (doc, old, new), each a mapping by language, created on
+    first use."""
+    cache: dict[tuple[str, str, str], Mapping[str, ChangeSet]]
+    cache = ctx.cache.setdefault(CACHE_KEY, {})
     return cache
+
+
+def pair_changesets(
+    ctx: BuildContext, document: Document, old: str, new: str
+) -> Mapping[str, ChangeSet]:
+    """The ChangeSets of two versions in every language both have, made once per build."""
+    key = (document.id, old, new)
+    table = changesets(ctx)
+    if key not in table:
+        # Every language at once: the cross-language flags need them all anyway.
+        diffs: DiffCache = ctx.cache.setdefault(DIFFS_KEY, DiffCache())
+        table[key] = changeset_all(document, old, new, diffs)
+    return table[key]
 
 
 def cached_changeset(
     ctx: BuildContext, document: Document, old: str, new: str, lang: str
 ) -> ChangeSet:
-    key = (document.id, old, new, lang)
-    table = changesets(ctx)
-    if key not in table:
-        # Every language at once: the cross-language flags need them all anyway.
-        diffs: DiffCache = ctx.cache.setdefault(DIFFS_KEY, DiffCache())
-        for other, changes in changeset_all(document, old, new, diffs).items():
-            table[(document.id, old, new, other)] = changes
-    return table[key]
+    return pair_changesets(ctx, document, old, new)[lang]
+
+
+def document_changes(ctx: BuildContext) -> Changes:
+    """The ChangeSets of this build's diff pages, for the document checks (kaitei.check):
+    the checks of a document run where its diff pages are made, and diff each pair once."""
+
+    def changes(document: Document, old: Version, new: Version) -> Mapping[str, ChangeSet]:
+        _start_document(ctx, document)
+        return pair_changesets(ctx, document, old.id, new.id)
+
+    return changes
 
 
 def fragments(ctx: BuildContext) -> FragmentCache:

@@ -46,15 +46,14 @@ from ..model import Document, LanguageText, Site, all_texts
 from ..provenance import for_build
 from ..read.sitelinks import is_site_link
 from .build import finish_site, prepare_context
-from .output import GENERATORS, SPLITTABLE, BuildContext, FileRecord, OutputFile, Portion
-from .pages import diff_pairs
+from .jobs import DIFF, PAGES, SITE_GROUP, portion
+from .jobs import groups as job_groups
+from .output import GENERATORS, SPLITTABLE, BuildContext, FileRecord, OutputFile
 from .render import theme_dirs
 
-# Generators whose jobs are grouped by document (see the module's docstring). Any other
-# splittable generator runs whole: its jobs are not known here.
-PAGES, DIFF = "pages", "diff"
-SITE_GROUP = -1  # the site's own pages (job 0 of `pages`)
-_ALL_JOBS = 1 << 40  # Portion.of above every job number: job % of is the job
+# Generators whose jobs are kept by document (see the module's docstring). Any other
+# generator runs whole (PDFs are not made under serve).
+KEPT = (PAGES, DIFF)
 
 
 @dataclass(frozen=True)
@@ -129,11 +128,11 @@ class Rebuilder:
             groups: dict[tuple[str, int], _Group] = {}
             produced: list[tuple[str, Sequence[FileRecord]]] = []
             for name in names:
-                if name not in (PAGES, DIFF) or name not in SPLITTABLE:
+                if name not in KEPT or name not in SPLITTABLE:
                     produced.append((name, [keep(o) for o in GENERATORS[name](ctx)]))
                     continue
                 records: list[FileRecord] = []
-                for group, jobs in _jobs(name, ctx):
+                for group, jobs in job_groups(name, ctx):
                     found = previous.groups.get((name, group)) if previous else None
                     if found is None or group == SITE_GROUP or group in dirty:
                         found = self._run(ctx, name, group, jobs)
@@ -166,7 +165,7 @@ class Rebuilder:
     def _run(self, ctx: BuildContext, name: str, group: int, jobs: frozenset[int]) -> _Group:
         if not jobs:
             return _Group((), ())
-        outputs = tuple(GENERATORS[name](replace(ctx, portion=Portion(jobs, _ALL_JOBS))))
+        outputs = tuple(GENERATORS[name](replace(ctx, portion=portion(jobs))))
         if group != SITE_GROUP:
             own = ctx.site.documents[group].id
             if any(o.url.split("/")[1:2] != [own] for o in outputs):
@@ -185,20 +184,6 @@ def _frozen() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
-
-
-def _jobs(name: str, ctx: BuildContext) -> Iterator[tuple[int, frozenset[int]]]:
-    """The groups of a generator's jobs: (document index or SITE_GROUP, job numbers)."""
-    if name == PAGES:
-        yield SITE_GROUP, frozenset({0})
-        for i in range(len(ctx.site.documents)):
-            yield i, frozenset({1 + i})
-        return
-    number = 0
-    for i, document in enumerate(ctx.site.documents):
-        pairs = len(diff_pairs(document, ctx.as_of))
-        yield i, frozenset(range(number, number + pairs))
-        number += pairs
 
 
 def _setting(ctx: BuildContext, names: Sequence[str]) -> _Setting:

@@ -1,13 +1,21 @@
 """Every core: the splittable generators' jobs run in a pool of forked processes.
 
-The parent loads and checks the model once; `fork` gives every worker that model for free
-(copy-on-write), so a task is only a small descriptor: a generator's name and its Portion of
-that generator's jobs. Each worker writes its files straight into the staging folder and
-sends back records (url, hash, size, sitemap data), never bytes. The parent meanwhile
-finishes checking the content (the workers' pages are thrown away if the check fails) and runs
-the generators that cannot be split (they fill ctx.cache entries the finishers read, or are
-one small job). The set of files, and each file's bytes, are the serial build's whatever the
-number of workers: every job is done exactly once, by the same code, from the same model.
+The parent loads the model once; `fork` gives every worker that model for free
+(copy-on-write), so a task is only a small descriptor. Each worker writes its files straight
+into the staging folder and sends back records (url, hash, size, sitemap data), never bytes.
+The parent meanwhile checks the content (the workers' pages are thrown away if the check
+fails) and runs the generators that cannot be split (they fill ctx.cache entries the
+finishers read, or are one small job). The set of files, and each file's bytes, are the
+serial build's whatever the number of workers: every job is done exactly once, by the same
+code, from the same model.
+
+A task is one document's jobs of every splittable generator (kaitei.site.jobs): its pages,
+diff pages and PDFs. The checks that diff the document's versions (kaitei.check's document
+checks) run in the same task, first, on the ChangeSets its diff pages then reuse: diffing is
+most of what both cost, and a pair is diffed once. The tasks start with the costliest
+document, so that no worker is left alone with a large one at the end. A site of fewer
+documents than twice the workers is split the older way instead: each generator's jobs in
+pieces, the whole check in the parent.
 
 A task that fails in a worker (an exception, a killed process) is run again in the parent,
 so a real error surfaces with its own traceback and a lost worker costs time, not output.
@@ -17,14 +25,21 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Protocol
 
 from .. import cache as between_builds
+from ..check import Changes
+from ..diagnostics import Diagnostic
+from ..model import Document
 from ..provenance import for_build
-from .output import GENERATORS, SPLITTABLE, BuildContext, FileRecord, Portion
+from . import jobs
+from .diffpages import document_changes
+from .output import GENERATORS, SPLITTABLE, WHOLE, BuildContext, FileRecord, Portion
+from .pages import diff_pairs
 from .write import write_output
 
 # Pieces per worker of each splittable generator: more than one, so a worker that drew the
@@ -34,16 +49,33 @@ PIECES_PER_WORKER = 4
 MIN_VERSIONS = 20
 
 # What the workers inherit: set by the parent just before the pool forks them.
-_STATE: tuple[BuildContext, Path] | None = None
+_STATE: tuple[BuildContext, Path, Checks | None] | None = None
 # In a worker: the cache entries (kaitei.cache) already reported to the parent, which prunes
 # every entry the build did not use, and knows only what it is told the workers used.
 _REPORTED: set[Path] = set()
 
 
+class Checks(Protocol):
+    """The content check of a build, run beside the pages; a method raises to stop it."""
+
+    def site(self, versions: bool) -> None:
+        """Every check but, unless `versions`, the document checks."""
+
+    def document(self, document: Document, changes: Changes) -> list[Diagnostic]:
+        """The document checks of one document, on ChangeSets from `changes`."""
+        ...
+
+    def done(self, found: list[Diagnostic]) -> None:
+        """The document checks' diagnostics, once every document is checked."""
+
+
 @dataclass(frozen=True, slots=True)
 class Task:
-    generator: str
-    portion: Portion
+    """Jobs of splittable generators, by generator; `check`: the document of a task by
+    document (kaitei.site.jobs), whose document checks run here first."""
+
+    jobs: tuple[tuple[str, Portion], ...]
+    check: int | None = None
 
 
 def available_workers() -> int:
@@ -62,21 +94,65 @@ def usable(versions: int) -> bool:
     )
 
 
-def plan(names: Sequence[str], workers: int) -> list[Task]:
-    """The splittable generators' tasks, in a stable order."""
-    pieces = workers * PIECES_PER_WORKER
-    return [
-        Task(name, Portion(frozenset({k}), pieces))
-        for name in names
-        if name in SPLITTABLE
-        for k in range(pieces)
+def by_document(ctx: BuildContext, names: Sequence[str], workers: int) -> bool:
+    """Whether the tasks are documents: enough of them to keep every worker busy, and no
+    splittable generator whose jobs kaitei.site.jobs cannot group."""
+    split = [name for name in names if name in SPLITTABLE]
+    return len(ctx.site.documents) >= 2 * workers and set(split) <= jobs.GROUPED
+
+
+def plan(
+    ctx: BuildContext, names: Sequence[str], workers: int, checking: bool = False
+) -> list[Task]:
+    """The splittable generators' tasks, in the order they are started."""
+    split = [name for name in names if name in SPLITTABLE]
+    if not by_document(ctx, names, workers):
+        pieces = workers * PIECES_PER_WORKER
+        return [
+            Task(((name, Portion(frozenset({k}), pieces)),))
+            for name in split
+            for k in range(pieces)
+        ]
+    grouped: dict[int, list[tuple[str, Portion]]] = {}
+    for name in split:
+        for group, numbers in jobs.groups(name, ctx):
+            if numbers:
+                grouped.setdefault(group, []).append((name, jobs.portion(numbers)))
+    documents = ctx.site.documents
+    tasks = [
+        Task(tuple(grouped.get(i, ())), i if checking else None) for i in range(len(documents))
     ]
+    site_task = Task(tuple(grouped.get(jobs.SITE_GROUP, ())))
+    costs = [_cost(ctx, document) for document in documents]
+    # The costliest first (a stable sort: equal costs in the site's order), the site's own
+    # pages, which are quick, last.
+    order = sorted(range(len(tasks)), key=lambda i: -costs[i])
+    return [tasks[i] for i in order if tasks[i].jobs or tasks[i].check is not None] + (
+        [site_task] if site_task.jobs else []
+    )
 
 
-def run_task(ctx: BuildContext, staging: Path, task: Task) -> list[FileRecord]:
-    """One task, in whatever process calls it."""
-    job_ctx = replace(ctx, portion=task.portion)
-    return [write_output(staging, output) for output in GENERATORS[task.generator](job_ctx)]
+def _cost(ctx: BuildContext, document: Document) -> int:
+    """A document's work, roughly: its texts' pages, and its diff pages, which cost more."""
+    languages = len(document.settings.languages)
+    return sum(len(v.texts) for v in document.versions) + 3 * languages * len(
+        diff_pairs(document, ctx.as_of)
+    )
+
+
+def run_task(
+    ctx: BuildContext, staging: Path, task: Task, checks: Checks | None = None
+) -> tuple[list[tuple[str, list[FileRecord]]], list[Diagnostic]]:
+    """One task, in whatever process calls it: its files' records by generator, and the
+    diagnostics of its document checks."""
+    found: list[Diagnostic] = []
+    if task.check is not None and checks is not None:
+        found = checks.document(ctx.site.documents[task.check], document_changes(ctx))
+    produced = []
+    for name, portion in task.jobs:
+        job_ctx = replace(ctx, portion=portion)
+        produced.append((name, [write_output(staging, o) for o in GENERATORS[name](job_ctx)]))
+    return produced, found
 
 
 def _start_worker() -> None:
@@ -85,14 +161,16 @@ def _start_worker() -> None:
     _REPORTED.update(store.used if store is not None else ())  # the parent's, at the fork
 
 
-def _in_worker(task: Task) -> tuple[list[FileRecord], list[Path]]:
+def _in_worker(
+    task: Task,
+) -> tuple[list[tuple[str, list[FileRecord]]], list[Diagnostic], list[Path]]:
     assert _STATE is not None, "the pool forks after _STATE is set"
-    ctx, staging = _STATE
-    records = run_task(ctx, staging, task)
+    ctx, staging, checks = _STATE
+    produced, found = run_task(ctx, staging, task, checks)
     store = between_builds.current()
     used = sorted(store.used - _REPORTED) if store is not None else []
     _REPORTED.update(used)
-    return records, used
+    return produced, found, used
 
 
 def generate(
@@ -100,36 +178,45 @@ def generate(
     names: Sequence[str],
     staging: Path,
     workers: int,
-    meanwhile: Callable[[], None] = lambda: None,
+    checks: Checks | None = None,
 ) -> list[tuple[str, list[FileRecord]]]:
     """Every generator's records, the splittable ones' from `workers` forked processes.
 
-    `meanwhile` runs in this process once the workers have started (`kaitei build` checks
-    the content then); if it raises, the tasks not yet started are cancelled and nothing is
-    collected: the caller's staging folder, and whatever the workers wrote, is discarded."""
+    `checks` run in this process once the workers have started (`kaitei build` checks the
+    content then), the document checks in the workers' tasks when the tasks are documents;
+    if a check raises, the tasks not yet started are cancelled and nothing is collected: the
+    caller's staging folder, and whatever the workers wrote, is discarded."""
     global _STATE
-    tasks = plan(names, workers)
+    in_tasks = checks is not None and by_document(ctx, names, workers)
+    tasks = plan(ctx, names, workers, checking=in_tasks)
     produced: list[tuple[str, list[FileRecord]]] = []
+    found: list[Diagnostic] = []
     # The site repository's git history (one `git log`) is read before the fork, so the
     # workers inherit it in ctx.cache instead of each reading it again.
     for_build(ctx)
-    _STATE = (ctx, staging)
+    _STATE = (ctx, staging, checks)
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, context, _start_worker) as pool:
             futures = [pool.submit(_in_worker, task) for task in tasks]
             try:
-                meanwhile()
+                if checks is not None:
+                    checks.site(versions=not in_tasks)
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
             for name in names:
                 if name not in SPLITTABLE:
-                    produced.append((name, run_task(ctx, staging, Task(name, ctx.portion))))
+                    produced += run_task(ctx, staging, Task(((name, WHOLE),)))[0]
             for task, future in zip(tasks, futures, strict=True):
-                produced.append((task.generator, _result(ctx, staging, task, future)))
+                records, more = _result(ctx, staging, task, future, checks)
+                produced += records
+                found += more
     finally:
         _STATE = None
+    if in_tasks:
+        assert checks is not None
+        checks.done(found)
     return produced
 
 
@@ -137,15 +224,16 @@ def _result(
     ctx: BuildContext,
     staging: Path,
     task: Task,
-    future: Future[tuple[list[FileRecord], list[Path]]],
-) -> list[FileRecord]:
+    future: Future[tuple[list[tuple[str, list[FileRecord]]], list[Diagnostic], list[Path]]],
+    checks: Checks | None,
+) -> tuple[list[tuple[str, list[FileRecord]]], list[Diagnostic]]:
     try:
-        records, used = future.result()
+        produced, found, used = future.result()
         store = between_builds.current()
         if store is not None:
             store.used.update(used)
-        return records
+        return produced, found
     except Exception:  # any failure: do the task here, where errors are real
         # The same jobs write the same paths with the same bytes: whatever the worker wrote
         # before it failed is overwritten, and nothing else is left behind.
-        return run_task(ctx, staging, task)
+        return run_task(ctx, staging, task, checks)

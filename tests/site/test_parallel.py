@@ -8,15 +8,26 @@ import importlib.util
 import os
 import shutil
 import sys
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
 from kaitei.cache import Cache, session
+from kaitei.check import check_site, start_check
 from kaitei.diagnostics import KaiteiError
-from kaitei.site import parallel
-from kaitei.site.build import build, collect, generate_into, load_checked
+from kaitei.diff import changeset as changeset_module
+from kaitei.site import jobs, parallel
+from kaitei.site.build import (
+    Checking,
+    build,
+    collect,
+    generate_into,
+    load_checked,
+    prepare_context,
+)
 from kaitei.site.output import GENERATORS, SPLITTABLE, BuildContext, FileRecord, OutputFile
 from kaitei.site.write import staged_site
 
@@ -90,29 +101,68 @@ def test_records_match_the_files_written(synthetic: Path, tmp_path: Path) -> Non
             assert record.sha256 in manifest, record.url  # the manifest lists each file's hash
 
 
-def test_every_page_generator_is_split(synthetic: Path) -> None:
-    # The generators that make nearly all files, and the slowest, run in the pool.
+def _context(root: Path, as_of: dt.date) -> BuildContext:
+    site, _ = load_checked(root, as_of)
+    return prepare_context(site, as_of, root, BASE_URL, None, preview=False)[0]
+
+
+def test_every_page_generator_is_split_by_document(synthetic: Path) -> None:
+    # The generators that make nearly all files, and the slowest, run in the pool: a task is
+    # one document's jobs of each of them, and every job is in exactly one task.
     assert {"pages", "diff", "pdf"} <= SPLITTABLE
-    tasks = parallel.plan(sorted(GENERATORS), 2)
-    assert {t.generator for t in tasks} == SPLITTABLE & set(GENERATORS)
-    pieces = {t.portion.of for t in tasks}
-    assert pieces == {2 * parallel.PIECES_PER_WORKER}
+    ctx = _context(synthetic, AS_OF)
+    names = sorted(GENERATORS)
+    assert parallel.by_document(ctx, names, 2)
+    tasks = parallel.plan(ctx, names, 2, checking=True)
+    assert sorted(t.check for t in tasks if t.check is not None) == [0, 1, 2, 3]
+    for name in SPLITTABLE & set(GENERATORS):
+        groups = dict(jobs.groups(name, ctx))
+        portions = [p for t in tasks for n, p in t.jobs if n == name]
+        taken = [job for p in portions for job in p.take]
+        assert sorted(taken) == sorted(job for g in groups.values() for job in g)
+        for task in tasks:
+            for n, portion in task.jobs:
+                if n == name and task.check is not None:
+                    assert portion.take == groups[task.check]
+    # The costliest document first; the site's own pages (no document to check) last.
+    assert tasks[-1].check is None and tasks[-1].jobs == (("pages", jobs.portion(frozenset({0}))),)
+
+
+def test_a_site_of_few_documents_is_split_in_pieces() -> None:
+    ctx = _context(ROOT, AFTER)  # the sample: one document
+    names = sorted(GENERATORS)
+    assert not parallel.by_document(ctx, names, 2)
+    tasks = parallel.plan(ctx, names, 2)
+    assert {n for t in tasks for n, _ in t.jobs} == SPLITTABLE & set(GENERATORS)
+    assert {p.of for t in tasks for _, p in t.jobs} == {2 * parallel.PIECES_PER_WORKER}
+    assert all(t.check is None for t in tasks)
+
+
+# Set by the test below: the parent's pid and the file a dying worker leaves behind.
+_DYING: tuple[int, Path] | None = None
+_REAL_IN_WORKER = parallel._in_worker
+
+
+def _dying_in_worker(task: parallel.Task) -> object:
+    """parallel._in_worker, but a worker dies on the task of document 1 (its pages are job 2
+    of `pages`). Module-level: the pool pickles the function it calls by name."""
+    assert _DYING is not None
+    parent, died = _DYING
+    if os.getpid() != parent and any(n == "pages" and 2 in p.take for n, p in task.jobs):
+        died.touch()
+        os._exit(3)  # as if killed: the pool breaks, every unfinished task is redone
+    return _REAL_IN_WORKER(task)
 
 
 def test_a_dying_worker_costs_time_not_output(
     synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     serial, _ = _generated(tmp_path, synthetic, AS_OF, workers=1)
-    parent = os.getpid()
-    real = parallel._in_worker
-
-    def dying(task: parallel.Task) -> list[FileRecord]:
-        if os.getpid() != parent and 1 in task.portion.take:
-            os._exit(3)  # as if killed: the pool breaks, every unfinished task is redone
-        return real(task)
-
-    monkeypatch.setattr(parallel, "_in_worker", dying)
+    died = tmp_path / "died"
+    monkeypatch.setattr(sys.modules[__name__], "_DYING", (os.getpid(), died))
+    monkeypatch.setattr(parallel, "_in_worker", _dying_in_worker)
     pooled, _ = _generated(tmp_path, synthetic, AS_OF, workers=2)
+    assert died.exists()  # a worker did die
     assert pooled == serial
 
 
@@ -214,3 +264,78 @@ def test_cache_entries_the_workers_use_survive_the_prune(
     # kaitei.site.uptodate); every parsed text and changeset is a hit.
     assert warm is not None and warm.misses == 1 and warm.hits > 0
     assert tree(tmp_path / "warm") == tree(tmp_path / "site-True")
+
+
+def _out_of_step(root: Path) -> None:
+    """Reword a paragraph of one document's newest version in Japanese only: the languages
+    check, a document check, warns (languages-out-of-step)."""
+    newest = sorted((root / "content" / "policy-02").glob("*/ja.md"))[-1]
+    text = newest.read_text(encoding="utf-8")
+    start = text.index("\n1 ", text.index("## 第2条"))
+    end = text.index("\n", start + 1)
+    newest.write_text(text[:end] + "（改）" + text[end:], encoding="utf-8")
+
+
+def test_the_pool_runs_the_document_checks_beside_the_pages(
+    synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(synthetic, root, ignore=shutil.ignore_patterns("build", ".kaitei-cache"))
+    _out_of_step(root)
+    _, expected = check_site(root, AS_OF)
+    assert [d.code for d in expected] == ["languages-out-of-step"]
+    monkeypatch.setattr(parallel, "MIN_VERSIONS", 1)
+    monkeypatch.setattr(parallel, "available_workers", lambda: 2)
+    in_parent: list[bool] = []
+    real = Checking.site
+
+    def spy(self: Checking, versions: bool) -> None:
+        in_parent.append(versions)
+        real(self, versions)
+
+    monkeypatch.setattr(Checking, "site", spy)
+    result = build(root, AS_OF.isoformat(), site_dir=tmp_path / "out")
+    assert in_parent == [False]  # the parent left the document checks to the workers
+    assert list(result.diagnostics) == expected
+    # Under --strict the warning fails the build, and the previous site stays.
+    site_dir = tmp_path / "strict"
+    site_dir.mkdir()
+    (site_dir / "index.html").write_text("the previous site", encoding="utf-8")
+    with pytest.raises(KaiteiError) as raised:
+        build(root, AS_OF.isoformat(), strict=True, site_dir=site_dir)
+    assert list(raised.value.diagnostics) == expected
+    assert tree(site_dir) == {"index.html": b"the previous site"}
+
+
+def test_a_document_task_diffs_each_pair_once(
+    synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The checks of a document take their ChangeSets from the diff pages' table: with them,
+    # the task diffs no pair more than its diff pages alone do.
+    diffed: list[tuple[str, str, str]] = []
+    real = changeset_module._diff_texts
+
+    def counting(doc: str, old: Any, new: Any, old_version: str, *rest: Any) -> Any:
+        diffed.append((old_version, rest[0], new.lang))
+        return real(doc, old, new, old_version, *rest)
+
+    counts = []
+    for checking in (False, True):
+        ctx = _context(synthetic, AS_OF)  # loading checks the site: before the counting
+        task = next(t for t in parallel.plan(ctx, sorted(GENERATORS), 2, True) if t.check == 0)
+        _, _, finish = start_check(synthetic, AS_OF)
+        staging = tmp_path / f"checking-{checking}"
+        staging.mkdir()
+        diffed.clear()
+        with monkeypatch.context() as patched:
+            patched.setattr(changeset_module, "_diff_texts", counting)
+            _, found = parallel.run_task(
+                ctx,
+                staging,
+                task if checking else replace(task, check=None),
+                Checking(finish, False),
+            )
+        assert found == []
+        assert len(set(diffed)) == len(diffed)  # no pair is diffed twice in a language
+        counts.append(len(diffed))
+    assert counts[0] > 0 and counts[1] == counts[0]
