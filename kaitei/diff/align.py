@@ -26,7 +26,6 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from typing import Literal
 
 from ..model import LanguageText
@@ -112,15 +111,25 @@ class Similarity:
     one edited bullet.
     """
 
-    def __init__(self, corpus: Iterable[Unit] = (), parts: Sequence[Sequence[Unit]] = ()) -> None:
+    def __init__(
+        self,
+        corpus: Iterable[Unit] = (),
+        parts: Sequence[Sequence[Unit]] = (),
+        counts: dict[int, tuple[Sequence[Unit], Counter[str]]] | None = None,
+    ) -> None:
         # `parts`: the corpus given as sequences shared between diffs (a version's articles),
-        # whose word counts are kept and added up instead of counted again for every pair.
+        # whose word counts are kept and added up instead of counted again for every pair;
+        # `counts`: where they are kept (a UnitCache's, for one build), else a few globally.
         self._parts = tuple(parts) if parts else (tuple(corpus),)
-        self._corpus = [unit for part in self._parts for unit in part]
-        self._idf: dict[str, float] | None = None
+        self._corpus_size = sum(map(len, self._parts))
+        self._store = counts
+        self._counts: list[Counter[str]] | None = None
+        # Each word's weight is worked out when a score first needs it: most units of a diff
+        # pair by identical content, and only the few left over are ever weighed.
+        self._idf: dict[str, float] = {}
         self._unit_weights: dict[int, tuple[Unit, float]] = {}
         # A word no top-level unit has is as rare as can be.
-        self._unseen = math.log(len(self._corpus) + 2) if self._corpus else 1.0
+        self._unseen = math.log(self._corpus_size + 2) if self._corpus_size else 1.0
 
     @staticmethod
     def grams(unit: Unit) -> frozenset[str]:
@@ -130,19 +139,25 @@ class Similarity:
         assert unit.grams is not None
         return unit.grams
 
-    def _weights(self) -> dict[str, float]:
-        if self._idf is None:
-            counts: Counter[str] = Counter()
-            for part in self._parts:
-                counts.update(_part_counts(part))
-            total = max(len(self._corpus), 1)
+    def _learn(self, words: Iterable[str]) -> None:
+        """The weights of `words`, from the number of top-level units that use each."""
+        if self._counts is None:
+            self._counts = [_part_counts(part, self._store) for part in self._parts]
+        gets = [c.get for c in self._counts]
+        idf, unseen, log = self._idf, self._unseen, math.log
+        total = max(self._corpus_size, 1)
+        for word in words:
+            n = sum([get(word, 0) for get in gets])
             # Floored so that a word every unit has still counts a little.
-            self._idf = {t: max(math.log((total + 1) / (n + 0.5)), 0.05) for t, n in counts.items()}
-        return self._idf
+            idf[word] = max(log((total + 1) / (n + 0.5)), 0.05) if n else unseen
 
     def weight(self, grams: frozenset[str]) -> float:
-        # map() over dict.get: the same sum in the same order, without a generator per call.
-        return sum(map(self._weights().get, grams, repeat(self._unseen)))
+        idf = self._idf
+        missing = grams - idf.keys()
+        if missing:
+            self._learn(missing)
+        # map() over dict lookups: the same sum in the same order, without a generator per call.
+        return sum(map(idf.__getitem__, grams))
 
     def _unit_weight(self, unit: Unit) -> float:
         entry = self._unit_weights.get(id(unit))
@@ -169,22 +184,26 @@ class Similarity:
 
 
 # The word counts of the last few versions' articles, by the identity of their (shared,
-# immutable) sequence: a version is in two adjacent pairs and in its pair with the version in
-# force, so its counts are made once. Bounded: a build walks one document at a time.
+# immutable) sequence, for diffs made without a UnitCache: a version is in two adjacent pairs
+# and in its pair with the version in force, so its counts are made once. Bounded.
 _COUNTS: dict[int, tuple[Sequence[Unit], Counter[str]]] = {}
 _COUNTS_KEPT = 16
 
 
-def _part_counts(part: Sequence[Unit]) -> Counter[str]:
-    entry = _COUNTS.get(id(part))
+def _part_counts(
+    part: Sequence[Unit], store: dict[int, tuple[Sequence[Unit], Counter[str]]] | None = None
+) -> Counter[str]:
+    """How many units of `part` use each word, kept in `store` (else in a few global places)."""
+    kept = _COUNTS if store is None else store
+    entry = kept.get(id(part))
     if entry is not None and entry[0] is part:
         return entry[1]
     counts: Counter[str] = Counter()
     for unit in part:
         counts.update(Similarity.grams(unit))
-    if len(_COUNTS) >= _COUNTS_KEPT:
+    if store is None and len(_COUNTS) >= _COUNTS_KEPT:
         del _COUNTS[next(iter(_COUNTS))]  # the oldest
-    _COUNTS[id(part)] = (part, counts)  # the part is kept alive, so its id stays its own
+    kept[id(part)] = (part, counts)  # the part is kept alive, so its id stays its own
     return counts
 
 
@@ -413,11 +432,34 @@ def _children(o: Unit | None, n: Unit | None, sim: Similarity, guide: Guide | No
         return _one_sided(o, n)
     if not (o.children or n.children):
         return []
-    if o.content == n.content and guide is None:
+    if o.content == n.content and (guide is None or _guide_agrees(o, n, guide)):
         return _same(o.children, n.children)
     if o.positional or n.positional:
         return _positional(o.children, n.children, sim, guide)
     return _align_nodes(o.children, n.children, sim, guide)
+
+
+def _guide_agrees(o: Unit, n: Unit, guide: Guide) -> bool:
+    """Whether the guide pairs the children of two units of the same content one to one, at
+    every depth, as `_same` does: then aligning them (a translation's unchanged article, most
+    of a diff) would give `_same`'s nodes and leave nothing to fall back on."""
+    old, new = o.children, n.children
+    if len(old) != len(new):
+        return False
+    if not (o.positional or n.positional):
+        # `_guided` finds a target by its id: two children of one id would not pair in order.
+        if len({c.id for c in new}) != len(new):
+            return False
+        pairs = guide.pairs
+        for a, b in zip(old, new, strict=True):
+            if pairs.get(a.id) != b.id:
+                return False
+    for a, b in zip(old, new, strict=True):
+        if a.content != b.content:
+            return False
+        if (a.children or b.children) and not _guide_agrees(a, b, guide):
+            return False
+    return True
 
 
 def _positional(
@@ -574,15 +616,20 @@ def align_texts(
     guide: Guide | None = None,
 ) -> tuple[Match, ...]:
     """Align two language texts: title, preamble, articles and closing lines, in that order."""
-    units_of = unit_cache if unit_cache is not None else units
-    return align_groups(units_of(old), units_of(new), guide)
+    if unit_cache is None:
+        return align_groups(units(old), units(new), guide)
+    return align_groups(unit_cache(old), unit_cache(new), guide, unit_cache.counts)
 
 
 def align_groups(
-    old: Mapping[str, Sequence[Unit]], new: Mapping[str, Sequence[Unit]], guide: Guide | None = None
+    old: Mapping[str, Sequence[Unit]],
+    new: Mapping[str, Sequence[Unit]],
+    guide: Guide | None = None,
+    counts: dict[int, tuple[Sequence[Unit], Counter[str]]] | None = None,
 ) -> tuple[Match, ...]:
-    """Align the groups of two versions' units (title, preamble, articles, closing)."""
-    sim = Similarity(parts=(old.get("articles", ()), new.get("articles", ())))
+    """Align the groups of two versions' units (title, preamble, articles, closing); `counts`
+    keeps the word counts of each version's articles for the other diffs of a build."""
+    sim = Similarity(parts=(old.get("articles", ()), new.get("articles", ())), counts=counts)
     nodes: list[_Node] = []
     for group in _GROUPS:
         nodes += _align_nodes(old.get(group, ()), new.get(group, ()), sim, guide)

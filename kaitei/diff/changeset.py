@@ -271,6 +271,26 @@ def _structure_kinds(
     return found
 
 
+_UNCHANGED: tuple[ChangeKind, ...] = ("unchanged",)
+
+
+def _unchanged(
+    match: Match, old: Unit, new: Unit, anchors: dict[str, str], children: tuple[Pair, ...]
+) -> bool:
+    """Whether a pair without edits is plainly unchanged (most pairs of a diff): what `_pair`
+    would conclude after weighing every kind, known from a few comparisons."""
+    return (
+        not match.moved
+        and not match.relation
+        and old.number == new.number
+        and old.title == new.title
+        and old.deleted == new.deleted
+        and (old.level != "article" or old.depth == new.depth)
+        and anchors.get(old.parent, old.parent) == new.parent
+        and all(c.kinds == _UNCHANGED for c in children)
+    )
+
+
 def _pair(match: Match, anchors: dict[str, str], side: Callable[[Unit], Side]) -> Pair:
     children = tuple([_pair(child, anchors, side) for child in match.children])
     old, new = match.old, match.new
@@ -284,6 +304,11 @@ def _pair(match: Match, anchors: dict[str, str], side: Callable[[Unit], Side]) -
         )  # fmt: skip
     edits = _edits(old, new, anchors)
     heading_edits = diff_text(old.heading, new.heading) if old.heading != new.heading else ()
+    if not (edits or heading_edits) and _unchanged(match, old, new, anchors, children):
+        return Pair(
+            new.level, "unchanged", side(old), side(new), edits, heading_edits, children,
+            kinds=_UNCHANGED, partner=match.partner,
+        )  # fmt: skip
     number_changed = old.number != new.number
     wording = (
         old.title != new.title

@@ -7,6 +7,7 @@ of the model is a change of this adapter only.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -210,6 +211,8 @@ class UnitCache:
 
     def __init__(self) -> None:
         self._units: dict[int, tuple[LanguageText, dict[str, tuple[Unit, ...]]]] = {}
+        # The word counts of each text's articles (align.Similarity), by the articles' tuple.
+        self.counts: dict[int, tuple[Sequence[Unit], Counter[str]]] = {}
 
     def __call__(self, lt: LanguageText) -> dict[str, tuple[Unit, ...]]:
         entry = self._units.get(id(lt))

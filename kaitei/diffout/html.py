@@ -19,6 +19,7 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Literal
 
@@ -564,12 +565,13 @@ class FragmentCache:
 
     An article that did not change is folded into every diff page of its document, identical
     from one page to the next, and writing it out was most of a build: each top-level pair is
-    written once per content, language and layout. `key` is the pair's content without its
-    source spans (the site gives `kaitei.site.render.fingerprint`, the key of its own
-    per-build article cache). The owner keeps it for one build only.
+    written once per content, language and layout. `key` is a Side's content without its
+    source span (the site gives `kaitei.site.render.fingerprint`, the key of its own
+    per-build article cache, which remembers each Side it has seen); a pair's key is made of
+    its Sides' keys and its other fields (`pair_key`). The owner keeps it for one build only.
     """
 
-    key: Callable[[Pair], Hashable]
+    key: Callable[[Side], Hashable]
     blocks: dict[Hashable, tuple[BlockHTML, RedlineBlockHTML]] = field(default_factory=dict)
 
 
@@ -588,11 +590,31 @@ def _redline_block_html(pair: Pair, lang: str) -> RedlineBlockHTML:
     return RedlineBlockHTML(heading, lines, b.folded, b.folded_label, b.note, pair.id)
 
 
+# Every field of a Pair but its Sides and children, which `pair_key` keys on their own.
+PAIR_FIELDS = (
+    "level", "kind", "edits", "heading_edits", "number_changed", "wording_changed",
+    "unchanged_in", "kinds", "partner",
+)  # fmt: skip
+_pair_fields = attrgetter(*PAIR_FIELDS)
+
+
+def pair_key(pair: Pair, key: Callable[[Side], Hashable]) -> Hashable:
+    """A pair's content without source spans, from `key` of its Sides (shared between the
+    diffs of a document, so each is keyed once) and its other fields: a pickle of the whole
+    pair per diff page was a tenth of making the diff pages."""
+    return (
+        _pair_fields(pair),
+        None if pair.old is None else key(pair.old),
+        None if pair.new is None else key(pair.new),
+        tuple([pair_key(child, key) for child in pair.children]),
+    )
+
+
 def _fragments(
     pair: Pair, lang: str, layout: Layout, cache: FragmentCache
 ) -> tuple[BlockHTML, RedlineBlockHTML]:
-    # One key for both fragments: the fingerprint is the costly part of a cache hit.
-    key = (cache.key(pair), lang, layout)
+    # One key for both fragments: the key is the costly part of a cache hit.
+    key = (pair_key(pair, cache.key), lang, layout)
     found = cache.blocks.get(key)
     if found is None:
         found = cache.blocks[key] = (
