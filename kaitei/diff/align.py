@@ -143,11 +143,15 @@ class Similarity:
         """The weights of `words`, from the number of top-level units that use each."""
         if self._counts is None:
             self._counts = [_part_counts(part, self._store) for part in self._parts]
-        gets = [c.get for c in self._counts]
         idf, unseen, log = self._idf, self._unseen, math.log
         total = max(self._corpus_size, 1)
-        for word in words:
-            n = sum([get(word, 0) for get in gets])
+        if len(self._counts) == 2:  # align_groups: the two versions' articles
+            first, second = (c.get for c in self._counts)
+            found = [(word, first(word, 0) + second(word, 0)) for word in words]
+        else:
+            gets = [c.get for c in self._counts]
+            found = [(word, sum([get(word, 0) for get in gets])) for word in words]
+        for word, n in found:
             # Floored so that a word every unit has still counts a little.
             idf[word] = max(log((total + 1) / (n + 0.5)), 0.05) if n else unseen
 

@@ -70,6 +70,11 @@ class Side:
     parent: str = ""  # id of the enclosing section ("" at the top)
 
 
+# Every field of a Side but its span: what a reader sees of it.
+SIDE_CONTENT = ("id", "number", "label", "heading", "text", "depth", "parent")
+side_content: Callable[[Side], tuple[str | int, ...]] = operator.attrgetter(*SIDE_CONTENT)
+
+
 @pickled_by_fields  # the cache between builds holds them (kaitei.cache)
 @dataclass(frozen=True, slots=True)
 class Pair:

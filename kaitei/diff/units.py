@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 from ..model import (
@@ -115,24 +115,26 @@ def _leaf(level: Level, uid: str, label: str, text: Text) -> Unit:
     return Unit(level, uid, "", label, "", "", text.plain, text.refs, text.span, (), links=links)
 
 
-def _cell_unit(cell: Cell, uid: str, span: Span) -> Unit:
+def _cell_unit(cell: Cell, uid: str, span: Span, label: str) -> Unit:
     if cell.bullets:
         own = [cell.lead] if cell.lead is not None else []
         text, refs, links = _join(own)
         bullets = tuple(
             _leaf("bullet", f"{uid}-b{k + 1}", "・", b) for k, b in enumerate(cell.bullets)
         )
-        return Unit("cell", uid, "", "", "", "", text, refs, span, bullets, links=links)
+        return Unit("cell", uid, "", label, "", "", text, refs, span, bullets, links=links)
     text, refs, links = _join([cell.text])
-    return Unit("cell", uid, "", "", "", "", text, refs, span, (), links=links)
+    return Unit("cell", uid, "", label, "", "", text, refs, span, (), links=links)
 
 
 def _row_unit(row: Row, header: Sequence[Cell]) -> Unit:
     # Cells are named by their column heading (利用する情報), rows by their first cell.
     cells = tuple(
-        replace(
-            _cell_unit(c, f"{row.id}-cell-{k + 1}", row.span),
-            label=header[k].text.plain if k < len(header) else str(k + 1),
+        _cell_unit(
+            c,
+            f"{row.id}-cell-{k + 1}",
+            row.span,
+            header[k].text.plain if k < len(header) else str(k + 1),
         )
         for k, c in enumerate(row.cells)
     )

@@ -24,6 +24,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from ..catalogue import Catalogue, load_catalogue
+from ..diff.changeset import Side, side_content
 from ..markdown import html_as_markdown, is_cjk, make_markdown
 from ..model import (
     Article,
@@ -366,7 +367,10 @@ class Renderer:
         self.inline.forget()
 
     def fingerprint(self, node: Any) -> Hashable:
-        """`fingerprint` with this build's memo."""
+        """`fingerprint` with this build's memo; a diff's Side (a few hundred on every diff
+        page, the keys of its fragments) by its fields but the span, which costs no pickle."""
+        if type(node) is Side:
+            return side_content(node)
         return fingerprint(node, self._fingerprints)
 
     def article(self, article: Article, names: Mapping[str, str], prefix: str, lang: str) -> Markup:

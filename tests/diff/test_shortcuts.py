@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import fields, replace
 from unittest.mock import patch
 
@@ -19,11 +19,11 @@ from hypothesis import strategies as st
 
 from kaitei.diff import align, changeset
 from kaitei.diff.align import Guide, Similarity, align_groups
-from kaitei.diff.changeset import DiffCache, Pair, changesets, diff_units
+from kaitei.diff.changeset import SIDE_CONTENT, DiffCache, Pair, Side, changesets, diff_units
 from kaitei.diff.units import Unit
 from kaitei.diffout.html import PAIR_FIELDS, pair_key
 from kaitei.model import Document, Link, Span
-from kaitei.site.render import fingerprint
+from kaitei.site.render import Renderer, fingerprint
 
 SPAN = Span("test.md", 1)
 WORDS = [
@@ -150,8 +150,19 @@ def test_weights_worked_out_when_needed_are_the_weights_of_every_word(
     case: tuple[tuple[Unit, ...], tuple[Unit, ...], Guide],
 ) -> None:
     old, new, _ = case
-    sim = Similarity(parts=(old, new), counts={})
     eager = _eager_weights((old, new))
+    # Two parts (a diff's two versions), one, or more: the same corpus, the same weights.
+    for sim in (
+        Similarity(parts=(old, new), counts={}),
+        Similarity([*old, *new]),
+        Similarity(parts=(old[:1], old[1:], new)),
+    ):
+        _same_scores(sim, old, new, eager)
+
+
+def _same_scores(
+    sim: Similarity, old: tuple[Unit, ...], new: tuple[Unit, ...], eager: dict[str, float]
+) -> None:
     unseen = math.log(len(old) + len(new) + 2)
     outsider = _unit("z", 3, "Zebra 未知の語", ())  # words no article has
     units = [*_walk((*old, *new)), outsider]
@@ -180,8 +191,9 @@ def _pairs(matches_of: tuple[tuple[Unit, ...], tuple[Unit, ...], Guide]) -> list
     return found + moved + [replace(p, unchanged_in=("en",)) for p in found[:3]]
 
 
-def test_a_pair_key_covers_every_field_of_a_pair() -> None:
+def test_a_pair_key_covers_every_field_of_a_pair_and_of_its_sides() -> None:
     assert {f.name for f in fields(Pair)} == {*PAIR_FIELDS, "old", "new", "children"}
+    assert {f.name for f in fields(Side)} == {*SIDE_CONTENT, "span"}
 
 
 @FAST
@@ -190,11 +202,16 @@ def test_pair_keys_are_equal_when_the_pickles_without_spans_are(
     case: tuple[tuple[Unit, ...], tuple[Unit, ...], Guide],
 ) -> None:
     pairs = _pairs(case)
-    keys = [pair_key(p, fingerprint) for p in pairs]
     prints = [fingerprint(p) for p in pairs]
+    # The plain fingerprint of each Side, and the site's (a Side's fields but its span).
+    for side_key in (fingerprint, Renderer().fingerprint):
+        _same_partition([pair_key(p, side_key) for p in pairs], prints)
+
+
+def _same_partition(keys: list[Hashable], prints: list[Hashable]) -> None:
     # Equal keys exactly where the pickles are equal: one print per key, one key per print.
-    by_key: dict[object, bytes] = {}
-    by_print: dict[bytes, object] = {}
+    by_key: dict[Hashable, Hashable] = {}
+    by_print: dict[Hashable, Hashable] = {}
     for key, print_ in zip(keys, prints, strict=True):
         assert by_key.setdefault(key, print_) == print_
         assert by_print.setdefault(print_, key) == key
