@@ -413,9 +413,15 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
     relation: Relation = ""
     partner: str = ""
+    # The finished Match of a unit whose content is unchanged (`_same`): the passes over the
+    # tree only change unpaired units and units whose content changed, so none changes it,
+    # and its subtree is neither walked again nor frozen node by node.
+    done: Match | None = None
 
     def freeze(self) -> Match:
-        children = tuple(c.freeze() for c in self.children)
+        if self.done is not None:
+            return self.done
+        children = tuple([c.freeze() for c in self.children])
         return Match(self.old, self.new, self.moved, children, self.relation, self.partner)
 
 
@@ -489,9 +495,16 @@ def _one_sided(old: Unit | None, new: Unit | None) -> list[_Node]:
 
 def _same(old: Sequence[Unit], new: Sequence[Unit]) -> list[_Node]:
     """Children of identical content pair one to one (no similarity needed)."""
-    return [
-        _Node(o, n, False, _same(o.children, n.children)) for o, n in zip(old, new, strict=True)
-    ]
+    return [_Node(m.old, m.new, done=m) for m in _same_matches(old, new)]
+
+
+def _same_matches(old: Sequence[Unit], new: Sequence[Unit]) -> tuple[Match, ...]:
+    return tuple(
+        [
+            Match(o, n, False, _same_matches(o.children, n.children))
+            for o, n in zip(old, new, strict=True)
+        ]
+    )
 
 
 def _reading_order(

@@ -59,7 +59,7 @@ class Unit:
     grams: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        parts = [self.title, self.text, *(c.label + "\x1f" + c.content for c in self.children)]
+        parts = [self.title, self.text, *[c.label + "\x1f" + c.content for c in self.children]]
         object.__setattr__(self, "content", "\x1e".join(parts))
 
 
@@ -68,6 +68,8 @@ class Unit:
 
 def _links(text: Text, offset: int) -> list[Link]:
     """Where the text points: references (by anchor) and links (by target as written)."""
+    if not (text.refs or text.links):
+        return []  # most texts point nowhere
     found = [Link(r.start + offset, r.end + offset, r.target) for r in text.refs if r.target]
     found += [Link(k.start + offset, k.end + offset, k.target) for k in text.links]
     return sorted(found, key=lambda k: (k.start, k.end, k.target))

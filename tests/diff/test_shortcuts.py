@@ -115,8 +115,33 @@ def test_an_agreeing_guide_pairs_unchanged_children_as_aligning_them_does(
     old, new, guide = case
     fast_guide, slow_guide = _copy(guide), _copy(guide)
     fast = align_groups({"articles": old}, {"articles": new}, fast_guide)
-    with patch.object(align, "_guide_agrees", lambda *args: False):
+    with (
+        patch.object(align, "_guide_agrees", lambda *args: False),
+        patch.object(align, "_same", _same_node_by_node),
+    ):
         slow = align_groups({"articles": old}, {"articles": new}, slow_guide)
+    assert fast == slow
+    assert fast_guide.fallback == slow_guide.fallback
+
+
+def _same_node_by_node(old: tuple[Unit, ...], new: tuple[Unit, ...]) -> list[align._Node]:
+    """Identical children as nodes at every depth, each frozen by the last pass."""
+    return [
+        align._Node(o, n, False, _same_node_by_node(o.children, n.children))
+        for o, n in zip(old, new, strict=True)
+    ]
+
+
+@FAST
+@given(versions(), st.booleans())
+def test_unchanged_subtrees_made_at_once_are_those_made_node_by_node(
+    case: tuple[tuple[Unit, ...], tuple[Unit, ...], Guide], guided: bool
+) -> None:
+    old, new, guide = case
+    fast_guide, slow_guide = _copy(guide), _copy(guide)
+    fast = align_groups({"articles": old}, {"articles": new}, fast_guide if guided else None)
+    with patch.object(align, "_same", _same_node_by_node):
+        slow = align_groups({"articles": old}, {"articles": new}, slow_guide if guided else None)
     assert fast == slow
     assert fast_guide.fallback == slow_guide.fallback
 
@@ -225,6 +250,7 @@ def test_the_sample_diffs_are_those_of_the_long_way(sample: Document) -> None:
             fast = changesets(sample, old, new, cache)
             with (
                 patch.object(align, "_guide_agrees", lambda *args: False),
+                patch.object(align, "_same", _same_node_by_node),
                 patch.object(changeset, "_unchanged", lambda *args: False),
             ):
                 slow = changesets(sample, old, new)
