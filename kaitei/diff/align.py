@@ -26,6 +26,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from ..model import LanguageText
@@ -85,6 +86,9 @@ _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f々〆ー]")
 
 
+# Kept by text: a unit unchanged from one version to the next (most of them) is another
+# unit object with the same words. Bounded: a build diffs one document at a time.
+@lru_cache(maxsize=2048)
 def _tokens(text: str) -> frozenset[str]:
     """Words for spaced scripts, character pairs for Japanese and Chinese (no spaces there)."""
     if not _CJK.search(text):

@@ -292,7 +292,7 @@ def _unchanged(
         and old.deleted == new.deleted
         and (old.level != "article" or old.depth == new.depth)
         and anchors.get(old.parent, old.parent) == new.parent
-        and all(c.kinds == _UNCHANGED for c in children)
+        and (not children or all([c.kinds == _UNCHANGED for c in children]))
     )
 
 
@@ -307,7 +307,9 @@ def _pair(match: Match, anchors: dict[str, str], side: Callable[[Unit], Side]) -
             unit.level, kind, side(old) if old else None, side(new) if new else None,
             children=children, kinds=(_one_sided_kind(match, unit),), partner=match.partner,
         )  # fmt: skip
-    edits = _edits(old, new, anchors)
+    # Most units of a diff did not change: the same text, pointing at the same places.
+    same = old.text == new.text and old.links == new.links
+    edits = () if same else _edits(old, new, anchors)
     heading_edits = diff_text(old.heading, new.heading) if old.heading != new.heading else ()
     if not (edits or heading_edits) and _unchanged(match, old, new, anchors, children):
         return Pair(
@@ -440,7 +442,7 @@ def _changed_here(pair: Pair) -> bool:
 
 
 def _flag(pair: Pair, others: dict[str, dict[tuple[str, str], Pair]]) -> Pair:
-    children = tuple(_flag(c, others) for c in pair.children)
+    children = tuple([_flag(c, others) for c in pair.children])
     unchanged_in: tuple[str, ...] = ()
     if _changed_here(pair):
         unchanged_in = tuple(

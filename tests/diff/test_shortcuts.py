@@ -202,6 +202,15 @@ def _same_scores(
                 assert sim(a, b) == (2 * common / (wa + wb) + common / min(wa, wb)) / 2
 
 
+@FAST
+@given(st.text(alphabet="当社は情報をテストcookieİΣσς. -_1２", max_size=40))
+def test_the_words_of_a_text_kept_by_text_are_its_words(text: str) -> None:
+    # Two units of the same text share one set of words, equal to the words worked out anew.
+    first, second = _unit("a", 3, text, ()), _unit("a", 3, text, ())
+    assert Similarity.grams(first) is Similarity.grams(second)
+    assert Similarity.grams(first) == align._tokens.__wrapped__(align._full_text(second))
+
+
 def _pairs(matches_of: tuple[tuple[Unit, ...], tuple[Unit, ...], Guide]) -> list[Pair]:
     old, new, guide = matches_of
     result = diff_units("doc", "ja", align_groups({"articles": old}, {"articles": new}), "1", "2")
