@@ -348,10 +348,11 @@ class Renderer:
         self.env.globals["dir_of"] = direction
         self.env.globals["dir_attr"] = dir_attr
         self._policy_modules: dict[str, Any] = {}
-        self._articles: dict[tuple[Hashable, str, str], str] = {}
-        self._units: dict[tuple[Hashable, str, str], list[tuple[str, str]]] = {}
+        self._articles: dict[tuple[Hashable, str], str] = {}
+        self._units: dict[tuple[Hashable, str], list[tuple[str, str]]] = {}
         self._sections: dict[tuple[Hashable, ...], str] = {}
         self._fingerprints: dict[int, tuple[Any, Hashable]] = {}
+        self._contents: dict[int, tuple[Article, Hashable]] = {}
 
     def catalogue(self, lang: str) -> Catalogue:
         return load_catalogue(lang)
@@ -364,6 +365,7 @@ class Renderer:
         self._units.clear()
         self._sections.clear()
         self._fingerprints.clear()
+        self._contents.clear()
         self.inline.forget()
 
     def fingerprint(self, node: Any) -> Hashable:
@@ -373,6 +375,15 @@ class Renderer:
             return side_content(node)
         return fingerprint(node, self._fingerprints)
 
+    def _content(self, article: Article) -> Hashable:
+        """What an article's HTML depends on: its fingerprint and the file its relative links
+        resolve from; an article is on four pages or more, so this is kept by article."""
+        found = self._contents.get(id(article))
+        if found is None or found[0] is not article:
+            content = (self.fingerprint(article), _linking_file(article))
+            found = self._contents[id(article)] = (article, content)
+        return found[1]
+
     def article(self, article: Article, names: Mapping[str, str], prefix: str, lang: str) -> Markup:
         """One article's HTML in its own language, rendered once per build.
 
@@ -381,7 +392,7 @@ class Renderer:
         are the slow part of a build, so an article is rendered once per content and
         language, without id prefix, and the prefix is put in afterwards.
         """
-        key = (self.fingerprint(article), lang, _linking_file(article))
+        key = (self._content(article), lang)
         html = self._articles.get(key)
         if html is None:
             module = self._policy_module(lang)
@@ -394,7 +405,7 @@ class Renderer:
         """The article unit by unit (heading, paragraphs, items at every depth) as (id, HTML):
         the rows of the bilingual view. Rendered once per content and language, like
         `article`."""
-        key = (self.fingerprint(article), lang, _linking_file(article))
+        key = (self._content(article), lang)
         found = self._units.get(key)
         if found is None:
             module = self._policy_module(lang)
@@ -440,7 +451,7 @@ class Renderer:
         page, and writing their rows out was most of a bilingual page."""
 
         def content(article: Article | None) -> Hashable:
-            return None if article is None else (self.fingerprint(article), _linking_file(article))
+            return None if article is None else self._content(article)
 
         key = (
             content(a),
