@@ -111,20 +111,18 @@ class Finish:
     def __init__(self, site: Site, out: Collector, options: CheckOptions) -> None:
         self.site, self.out, self.options = site, out, options
 
-    def __call__(self, versions: bool = True) -> list[Diagnostic]:
+    def __call__(self, documents: bool = True) -> list[Diagnostic]:
         """Run every check; return every diagnostic, loading's included, sorted.
 
-        `versions=False` leaves out the document checks (DOCUMENT_CHECKS): the caller runs
-        them with `document` and passes their diagnostics to `result`."""
+        `documents=False` leaves out the checks of each document (`document`): the caller
+        runs them and passes their diagnostics to `result`."""
         site, out, options = self.site, self.out, self.options
-        for document in site.documents:
-            check_document(document, out)
-            if versions:
-                check_versions(document, out, options)
+        if documents:
+            for document in site.documents:
+                check_one(site, document, out, options)
         for extra in EXTRA_CHECKS:
             extra(site, out, options)
         check_translates(site, out)
-        check_site_links(site, out, options.as_of)
         check_catalogues(site, options.root, out)
         return self.result()
 
@@ -132,13 +130,29 @@ class Finish:
         """Every diagnostic found so far, and `more` (the document checks run elsewhere)."""
         return imported_history(self.site, sorted(set(self.out.items).union(more)))
 
-    def document(self, document: Document, changes: Changes) -> list[Diagnostic]:
-        """The document checks of one document, with its ChangeSets from `changes` (`result`
-        adds them to the rest)."""
+    def document(
+        self, document: Document, changes: Changes, site: Site | None = None
+    ) -> list[Diagnostic]:
+        """The checks of one document, with its ChangeSets from `changes` (`result` adds
+        them to the rest). Its links resolve in `site` (by default the loaded one), which
+        must hold in whole the documents they point at."""
         out = Collector()
         out.share_sources(self.out)  # the offending lines the diagnostics quote
-        check_versions(document, out, self.options, changes)
+        check_one(site or self.site, document, out, self.options, changes)
         return out.items
+
+
+def check_one(
+    site: Site,
+    document: Document,
+    out: Collector,
+    options: CheckOptions,
+    changes: Changes | None = None,
+) -> None:
+    """Every check that looks at one document of `site` (the document checks among them)."""
+    check_document(document, out)
+    check_versions(document, out, options, changes)
+    check_site_links(site, out, options.as_of, sources=(document,))
 
 
 def start_check(root: Path, as_of: dt.date, strict: bool = False) -> tuple[Site, bool, Finish]:

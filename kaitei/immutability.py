@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .check import CheckOptions, register
+from .check import Changes, CheckOptions, register, register_document_check
 from .clock import midnight
 from .diagnostics import Collector
 from .diff.inline import diff_text, redline_segments
@@ -174,12 +174,8 @@ def _changed_span(text: LanguageText, old: str, new: str) -> Span:
 
 @register
 def check_published_unchanged(site: Site, out: Collector, options: CheckOptions) -> None:
-    published = [
-        (document, version)
-        for document in site.documents
-        for version in document.versions
-        if is_published(document, version, options.as_of)
-    ]
+    """A history that cannot be read, and published versions whose files are gone (the
+    published texts themselves: `check_published_texts`, one document at a time)."""
     try:
         history = read_history(options.root)
     except HistoryUnavailable as error:
@@ -191,11 +187,27 @@ def check_published_unchanged(site: Site, out: Collector, options: CheckOptions)
         for diagnostic in error.diagnostics:
             out.add(("content", 1, 1), diagnostic.message, diagnostic.hint, code=error.code)
         return
-    for document, version in published:
+    check_removed(history, site, options, out)
+
+
+@register_document_check
+def check_published_texts(
+    document: Document, out: Collector, options: CheckOptions, changes: Changes
+) -> None:
+    """Each published text of the document is the text it was published with, but for its
+    errata. Without a readable history there is nothing to compare with (the site check
+    above says why)."""
+    published = [v for v in document.versions if is_published(document, v, options.as_of)]
+    if not published:
+        return
+    try:
+        history = read_history(options.root)
+    except HistoryUnavailable:
+        return
+    for version in published:
         when = publication(document, version)
         for text in version.texts:
             check_text(history, document, version, text, when, out)
-    check_removed(history, site, options, out)
 
 
 _VERSION_FILE = re.compile(

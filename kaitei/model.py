@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import operator
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal, TypeVar
 
 # `enacted` (制定) is the level of a document's first version: there is nothing to compare it
@@ -349,6 +349,8 @@ class LanguageText:
     appendices: tuple[Article, ...] = ()  # 別表, 附則, Schedule, Annex after the closing lines
     front: str = field(default="", repr=False, compare=False)  # the source before the body
     trail: str = field(default="", repr=False, compare=False)  # trivia after the last node
+    # The hash of an outline (`outline`), whose body is gone; "" in a whole text.
+    digest: str = field(default="", repr=False, compare=False)
 
     def sections(self) -> tuple[Section, ...]:
         """The headed units as a tree (articles, then appendices)."""
@@ -364,7 +366,15 @@ class LanguageText:
     @property
     def sha256(self) -> str:
         """Hash of the canonical text: what readers read, independent of Markdown layout."""
+        if self.digest:
+            return self.digest
         return hashlib.sha256(canonical_text(self).encode("utf-8")).hexdigest()
+
+    def outline(self) -> LanguageText:
+        """The text without its preamble, articles and appendices, its hash kept: what the
+        parent process of a large site's build holds (kaitei.site.stream); the pages are
+        made from the whole text, loaded where they are made."""
+        return replace(self, preamble=(), articles=(), appendices=(), digest=self.sha256)
 
     def article(self, anchor: str) -> Article | None:
         return next((a for a in (*self.articles, *self.appendices) if a.id == anchor), None)
@@ -464,6 +474,13 @@ class Document:
 
     def version(self, version_id: str) -> Version | None:
         return next((v for v in self.versions if v.id == version_id), None)
+
+    def outline(self) -> Document:
+        """The document with every text an outline (LanguageText.outline)."""
+        versions = tuple(
+            replace(v, texts=tuple(t.outline() for t in v.texts)) for v in self.versions
+        )
+        return replace(self, versions=versions)
 
     def in_force(self, as_of: dt.date) -> Version | None:
         """The latest version whose effective date is on or before `as_of`."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import unquote
@@ -134,11 +134,14 @@ def _missing_name(parts: list[str]) -> str:
 # --- the check ------------------------------------------------------------------------------
 
 
-def check_site_links(site: Site, out: Collector, as_of: dt.date) -> None:
-    """Every relative link of every text points at a document, version and id of the site."""
+def check_site_links(
+    site: Site, out: Collector, as_of: dt.date, sources: Sequence[Document] | None = None
+) -> None:
+    """Every relative link of every text (of `sources`, by default every document) points
+    at a document, version and id of the site."""
     documents = {d.id: d for d in site.documents}
     ids: dict[tuple[str, str | None, str], frozenset[str]] = {}
-    for document in site.documents:
+    for document in site.documents if sources is None else sources:
         for version in document.versions:
             for lt in version.texts:
                 for text in _texts(lt):
@@ -154,6 +157,20 @@ def check_site_links(site: Site, out: Collector, as_of: dt.date) -> None:
                                 ids[key] = _ids_of(documents[found.doc], found, as_of)
                             if unquote(found.fragment) not in ids[key]:
                                 _report_fragment(out, lt, text, link.target, found)
+
+
+def linked_documents(document: Document, documents: Mapping[str, Document]) -> frozenset[str]:
+    """The other documents that the texts of `document` link to (kaitei.site.stream loads
+    them whole where the document's pages are made: the links resolve against them)."""
+    found = set()
+    for version in document.versions:
+        for lt in version.texts:
+            for text in _texts(lt):
+                for link in text.links:
+                    target = locate(link.target, lt.path, lt.lang, documents)
+                    if isinstance(target, SiteTarget) and target.doc != document.id:
+                        found.add(target.doc)
+    return frozenset(found)
 
 
 def _texts(lt: LanguageText) -> Iterator[Text]:

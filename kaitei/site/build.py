@@ -228,7 +228,7 @@ def generate_into(
             produced = parallel.generate(ctx, names, staging, workers, checks)
         else:
             if checks is not None:
-                checks.site(versions=True)
+                checks.site(documents=True)
             produced = [(name, [write(o) for o in GENERATORS[name](ctx)]) for name in names]
         return finish_site(ctx, modules, produced, write)
 
@@ -338,12 +338,14 @@ class Checking:
     strict: bool
     found: list[Diagnostic] = field(default_factory=list)
 
-    def site(self, versions: bool) -> None:
-        self.found = self.finish(versions)
+    def site(self, documents: bool) -> None:
+        self.found = self.finish(documents)
         self._stop()
 
-    def document(self, document: Document, changes: Changes) -> list[Diagnostic]:
-        return self.finish.document(document, changes)
+    def document(
+        self, document: Document, changes: Changes, site: Site | None = None
+    ) -> list[Diagnostic]:
+        return self.finish.document(document, changes, site)
 
     def done(self, found: list[Diagnostic]) -> None:
         self.found = self.finish.result(found)
@@ -394,7 +396,7 @@ def build(
     checks = Checking(finish, strict)
     with staged_site(target, discard=remove_tree_later) as staging:
         if not loaded_cleanly:  # a broken model is refused (load errors fail) before any page
-            checks.site(versions=True)
+            checks.site(documents=True)
         # The check needs the model and nothing else: on several cores the pages are made
         # while it runs, and thrown away with the staging folder if it fails.
         records = generate_into(staging, site, as_of, root, config.base_url, checks=checks)

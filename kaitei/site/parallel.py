@@ -10,9 +10,10 @@ serial build's whatever the number of workers: every job is done exactly once, b
 code, from the same model.
 
 A task is one document's jobs of every splittable generator (kaitei.site.jobs): its pages,
-diff pages and PDFs. The checks that diff the document's versions (kaitei.check's document
-checks) run in the same task, first, on the ChangeSets its diff pages then reuse: diffing is
-most of what both cost, and a pair is diffed once. The tasks start with the costliest
+diff pages and PDFs. The checks of the document (kaitei.check's `check_one`: structure,
+links, and the document checks, which diff its versions) run in the same task, first, on the
+ChangeSets its diff pages then reuse: diffing is most of what both cost, and a pair is
+diffed once. The tasks start with the costliest
 document, so that no worker is left alone with a large one at the end. A site of fewer
 documents than twice the workers is split the older way instead: each generator's jobs in
 pieces, the whole check in the parent.
@@ -34,7 +35,7 @@ from typing import Protocol
 from .. import cache as between_builds
 from ..check import Changes
 from ..diagnostics import Diagnostic
-from ..model import Document
+from ..model import Document, Site
 from ..provenance import for_build
 from . import jobs
 from .diffpages import document_changes
@@ -58,11 +59,14 @@ _REPORTED: set[Path] = set()
 class Checks(Protocol):
     """The content check of a build, run beside the pages; a method raises to stop it."""
 
-    def site(self, versions: bool) -> None:
-        """Every check but, unless `versions`, the document checks."""
+    def site(self, documents: bool) -> None:
+        """Every check but, unless `documents`, the checks of each document."""
 
-    def document(self, document: Document, changes: Changes) -> list[Diagnostic]:
-        """The document checks of one document, on ChangeSets from `changes`."""
+    def document(
+        self, document: Document, changes: Changes, site: Site | None = None
+    ) -> list[Diagnostic]:
+        """The checks of one document, on ChangeSets from `changes`, its links resolved in
+        `site` (by default the build's)."""
         ...
 
     def done(self, found: list[Diagnostic]) -> None:
@@ -201,7 +205,7 @@ def generate(
             futures = [pool.submit(_in_worker, task) for task in tasks]
             try:
                 if checks is not None:
-                    checks.site(versions=not in_tasks)
+                    checks.site(documents=not in_tasks)
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise

@@ -289,9 +289,9 @@ def test_the_pool_runs_the_document_checks_beside_the_pages(
     in_parent: list[bool] = []
     real = Checking.site
 
-    def spy(self: Checking, versions: bool) -> None:
-        in_parent.append(versions)
-        real(self, versions)
+    def spy(self: Checking, documents: bool) -> None:
+        in_parent.append(documents)
+        real(self, documents)
 
     monkeypatch.setattr(Checking, "site", spy)
     result = build(root, AS_OF.isoformat(), site_dir=tmp_path / "out")
