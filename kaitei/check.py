@@ -155,12 +155,17 @@ def check_one(
     check_site_links(site, out, options.as_of, sources=(document,))
 
 
-def start_check(root: Path, as_of: dt.date, strict: bool = False) -> tuple[Site, bool, Finish]:
+def start_check(
+    root: Path, as_of: dt.date, strict: bool = False, *, outline: bool = False
+) -> tuple[Site, bool, Finish]:
     """Load the site; return it, whether loading found no error, and the function that runs
-    every check and returns all diagnostics (`kaitei build` generates pages meanwhile)."""
+    every check and returns all diagnostics (`kaitei build` generates pages meanwhile).
+
+    `outline`: the site holds outlines (kaitei.site.stream); the checks of each document are
+    then the caller's, on the whole document (`Finish.document`)."""
     _load_check_modules()
     out = Collector()
-    site = load_site(root, out)
+    site = load_site(root, out, outline=outline)
     loaded_cleanly = not any(d.severity == "error" for d in out.items)
     return site, loaded_cleanly, Finish(site, out, CheckOptions(root, as_of, strict))
 

@@ -279,8 +279,11 @@ def content_dir(root: Path) -> Path:
     return root / "content"
 
 
-def load_site(root: Path, out: Collector) -> Site:
-    """Load every document under `root/content`; problems go to `out`, never raised."""
+def load_site(root: Path, out: Collector, *, outline: bool = False) -> Site:
+    """Load every document under `root/content`; problems go to `out`, never raised.
+
+    `outline`: keep each document's outline (Document.outline), not its whole texts, which
+    stay in the cache between builds (kaitei.site.stream)."""
     content = content_dir(root)
     documents = []
     if not content.is_dir():
@@ -296,5 +299,12 @@ def load_site(root: Path, out: Collector) -> Site:
     ):
         document = load_document(doc_dir, root, out)
         if document is not None:
-            documents.append(document)
+            documents.append(_outlined(document) if outline else document)
     return Site(str(root), tuple(documents))
+
+
+def _outlined(document: Document) -> Document:
+    store = cache.current()
+    if store is not None:  # nor is a whole text kept for its key (it is not diffed here)
+        store.forget_texts(t for v in document.versions for t in v.texts)
+    return document.outline()

@@ -31,7 +31,7 @@ from ..clock import parse_date
 from ..diagnostics import Collector, Diagnostic, KaiteiError
 from ..load import content_dir, load_settings
 from ..model import Document, Site
-from . import parallel, pdf, uptodate, urls
+from . import parallel, pdf, stream, uptodate, urls
 from .output import FINISHERS, GENERATORS, BuildContext, FileRecord, OutputFile
 from .render import Renderer
 from .siteurl import site_url_problems
@@ -205,6 +205,7 @@ def generate_into(
     *,
     workers: int | None = None,
     checks: parallel.Checks | None = None,
+    outlined: bool = False,
 ) -> list[FileRecord]:
     """Write every file of the site into `staging`; return their records, sorted by URL.
 
@@ -213,11 +214,15 @@ def generate_into(
     (None: the machine's cores when the site is large enough); the files are the same bytes
     whatever it is. `checks` (the content check, which raises to stop the build) run before
     any file is written, or, with a pool, while the workers start on the pages, and in the
-    workers beside each document's diff pages (kaitei.site.parallel).
+    workers beside each document's diff pages (kaitei.site.parallel). `outlined`: `site`
+    holds outlines, and the pool's tasks load their documents whole (kaitei.site.stream).
     """
     if workers is None:
         versions = sum(len(d.versions) for d in site.documents)
-        workers = parallel.available_workers() if parallel.usable(versions) else 1
+        usable = outlined or parallel.usable(versions)
+        workers = parallel.available_workers() if usable else 1
+    if outlined and workers < 2:
+        raise ValueError("a site of outlines is built by a pool (kaitei.site.stream)")
 
     def write(output: OutputFile) -> FileRecord:
         return write_output(staging, output)
@@ -225,7 +230,7 @@ def generate_into(
     with frozen_model():
         ctx, modules, names = prepare_context(site, as_of, root, base_url, only, preview=False)
         if workers > 1:
-            produced = parallel.generate(ctx, names, staging, workers, checks)
+            produced = parallel.generate(ctx, names, staging, workers, checks, outlined)
         else:
             if checks is not None:
                 checks.site(documents=True)
@@ -392,14 +397,22 @@ def build(
         if record is not None:
             store.sweep = False
             return BuildResult(target, as_of, len(record.files), record.diagnostics, True)
-    site, loaded_cleanly, finish = start_check(root, as_of, strict)
+    # A large site's parent holds outlines, and each task loads its document (stream.py).
+    outlined = stream.wanted(root, parallel.available_workers())
+    site, loaded_cleanly, finish = start_check(root, as_of, strict, outline=outlined)
+    if outlined and not loaded_cleanly:
+        # Every problem of a broken site is reported, and its checks read whole texts.
+        outlined = False
+        site, loaded_cleanly, finish = start_check(root, as_of, strict)
     checks = Checking(finish, strict)
     with staged_site(target, discard=remove_tree_later) as staging:
         if not loaded_cleanly:  # a broken model is refused (load errors fail) before any page
             checks.site(documents=True)
         # The check needs the model and nothing else: on several cores the pages are made
         # while it runs, and thrown away with the staging folder if it fails.
-        records = generate_into(staging, site, as_of, root, config.base_url, checks=checks)
+        records = generate_into(
+            staging, site, as_of, root, config.base_url, checks=checks, outlined=outlined
+        )
     diagnostics = tuple(sorted([*checks.found, *url_problems]))
     if store is not None and key is not None:
         uptodate.remember(store, key, target, diagnostics)

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from .output import BuildContext, Portion
 from .pages import diff_pairs
 
-PAGES, DIFF, PDF = "pages", "diff", "pdf"
-GROUPED = frozenset({PAGES, DIFF, PDF})  # the generators whose numbering is known here
+PAGES, DIFF, PDF, TEXTS = "pages", "diff", "pdf", "texts"
+GROUPED = frozenset({PAGES, DIFF, PDF, TEXTS})  # the generators whose numbering is known here
 SITE_GROUP = -1  # the site's own pages (job 0 of `pages`)
 _ALL_JOBS = 1 << 40  # Portion.of above every job number: job % of is the job
 
@@ -39,6 +39,9 @@ def groups(name: str, ctx: BuildContext) -> Iterator[tuple[int, frozenset[int]]]
             count = len(document.versions) + len(diff_pairs(document, ctx.as_of))
             yield i, frozenset(range(number, number + count))
             number += count
+    elif name == TEXTS:  # job i: document i's canonical texts (kaitei.site.manifest)
+        for i in range(len(documents)):
+            yield i, frozenset({i})
     else:
         raise ValueError(f"the jobs of {name!r} are not grouped by document")
 

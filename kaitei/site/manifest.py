@@ -28,10 +28,12 @@ from .output import BuildContext, FileRecord, OutputFile, finisher, generator
 CACHE_KEY = "kaitei.site.manifest"  # BuildContext.cache: (the manifest without files, signer)
 
 
-@generator("manifest")
-def manifest_files(context: BuildContext) -> Iterator[OutputFile]:
-    site = context.site
-    for document in site.documents:
+@generator("texts", split=True)
+def text_files(context: BuildContext) -> Iterator[OutputFile]:
+    """Each text's canonical text, the bytes its hash is of. Job i: document i's texts."""
+    for number, document in enumerate(context.site.documents):
+        if number not in context.portion:
+            continue
         for version in document.versions:
             for text in version.texts:
                 yield OutputFile(
@@ -40,6 +42,11 @@ def manifest_files(context: BuildContext) -> Iterator[OutputFile]:
                     lang=text.lang,
                     in_sitemap=False,
                 )
+
+
+@generator("manifest")
+def manifest_files(context: BuildContext) -> Iterator[OutputFile]:
+    site = context.site
     signer = signer_from_env()
     if signer is not None:
         # Published so anyone can check the signature; listed in the manifest like any file.

@@ -37,7 +37,7 @@ from ..check import Changes
 from ..diagnostics import Diagnostic
 from ..model import Document, Site
 from ..provenance import for_build
-from . import jobs
+from . import jobs, stream
 from .diffpages import document_changes
 from .output import GENERATORS, SPLITTABLE, WHOLE, BuildContext, FileRecord, Portion
 from .pages import diff_pairs
@@ -50,7 +50,7 @@ PIECES_PER_WORKER = 4
 MIN_VERSIONS = 20
 
 # What the workers inherit: set by the parent just before the pool forks them.
-_STATE: tuple[BuildContext, Path, Checks | None] | None = None
+_STATE: tuple[BuildContext, Path, Checks | None, bool] | None = None
 # In a worker: the cache entries (kaitei.cache) already reported to the parent, which prunes
 # every entry the build did not use, and knows only what it is told the workers used.
 _REPORTED: set[Path] = set()
@@ -75,11 +75,12 @@ class Checks(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Task:
-    """Jobs of splittable generators, by generator; `check`: the document of a task by
-    document (kaitei.site.jobs), whose document checks run here first."""
+    """Jobs of splittable generators, by generator; `document`: the document whose jobs
+    they are, in a task by document (kaitei.site.jobs); `check`: its checks run here first."""
 
     jobs: tuple[tuple[str, Portion], ...]
-    check: int | None = None
+    document: int | None = None
+    check: bool = False
 
 
 def available_workers() -> int:
@@ -98,19 +99,29 @@ def usable(versions: int) -> bool:
     )
 
 
-def by_document(ctx: BuildContext, names: Sequence[str], workers: int) -> bool:
-    """Whether the tasks are documents: enough of them to keep every worker busy, and no
-    splittable generator whose jobs kaitei.site.jobs cannot group."""
+def by_document(
+    ctx: BuildContext, names: Sequence[str], workers: int, outlined: bool = False
+) -> bool:
+    """Whether the tasks are documents: enough of them to keep every worker busy (or a site
+    of outlines, whose files only a document's task can make), and no splittable generator
+    whose jobs kaitei.site.jobs cannot group."""
     split = [name for name in names if name in SPLITTABLE]
-    return len(ctx.site.documents) >= 2 * workers and set(split) <= jobs.GROUPED
+    enough = outlined or len(ctx.site.documents) >= 2 * workers
+    return enough and set(split) <= jobs.GROUPED
 
 
 def plan(
-    ctx: BuildContext, names: Sequence[str], workers: int, checking: bool = False
+    ctx: BuildContext,
+    names: Sequence[str],
+    workers: int,
+    checking: bool = False,
+    outlined: bool = False,
 ) -> list[Task]:
     """The splittable generators' tasks, in the order they are started."""
     split = [name for name in names if name in SPLITTABLE]
-    if not by_document(ctx, names, workers):
+    if not by_document(ctx, names, workers, outlined):
+        if outlined:
+            raise ValueError(f"a site of outlines needs tasks by document: {split}")
         pieces = workers * PIECES_PER_WORKER
         return [
             Task(((name, Portion(frozenset({k}), pieces)),))
@@ -123,15 +134,13 @@ def plan(
             if numbers:
                 grouped.setdefault(group, []).append((name, jobs.portion(numbers)))
     documents = ctx.site.documents
-    tasks = [
-        Task(tuple(grouped.get(i, ())), i if checking else None) for i in range(len(documents))
-    ]
+    tasks = [Task(tuple(grouped.get(i, ())), i, checking) for i in range(len(documents))]
     site_task = Task(tuple(grouped.get(jobs.SITE_GROUP, ())))
     costs = [_cost(ctx, document) for document in documents]
     # The costliest first (a stable sort: equal costs in the site's order), the site's own
     # pages, which are quick, last.
     order = sorted(range(len(tasks)), key=lambda i: -costs[i])
-    return [tasks[i] for i in order if tasks[i].jobs or tasks[i].check is not None] + (
+    return [tasks[i] for i in order if tasks[i].jobs or tasks[i].check] + (
         [site_task] if site_task.jobs else []
     )
 
@@ -145,13 +154,21 @@ def _cost(ctx: BuildContext, document: Document) -> int:
 
 
 def run_task(
-    ctx: BuildContext, staging: Path, task: Task, checks: Checks | None = None
+    ctx: BuildContext,
+    staging: Path,
+    task: Task,
+    checks: Checks | None = None,
+    outlined: bool = False,
 ) -> tuple[list[tuple[str, list[FileRecord]]], list[Diagnostic]]:
     """One task, in whatever process calls it: its files' records by generator, and the
-    diagnostics of its document checks."""
+    diagnostics of its document's checks. With `outlined` (ctx.site holds outlines, see
+    kaitei.site.stream) the task's document is loaded whole first."""
     found: list[Diagnostic] = []
-    if task.check is not None and checks is not None:
-        found = checks.document(ctx.site.documents[task.check], document_changes(ctx))
+    if outlined and task.document is not None:
+        ctx = replace(ctx, site=stream.whole_site(ctx.site, task.document))
+    if task.check and task.document is not None and checks is not None:
+        document = ctx.site.documents[task.document]
+        found = checks.document(document, document_changes(ctx), ctx.site)
     produced = []
     for name, portion in task.jobs:
         job_ctx = replace(ctx, portion=portion)
@@ -169,8 +186,8 @@ def _in_worker(
     task: Task,
 ) -> tuple[list[tuple[str, list[FileRecord]]], list[Diagnostic], list[Path]]:
     assert _STATE is not None, "the pool forks after _STATE is set"
-    ctx, staging, checks = _STATE
-    produced, found = run_task(ctx, staging, task, checks)
+    ctx, staging, checks, outlined = _STATE
+    produced, found = run_task(ctx, staging, task, checks, outlined)
     store = between_builds.current()
     used = sorted(store.used - _REPORTED) if store is not None else []
     _REPORTED.update(used)
@@ -183,22 +200,24 @@ def generate(
     staging: Path,
     workers: int,
     checks: Checks | None = None,
+    outlined: bool = False,
 ) -> list[tuple[str, list[FileRecord]]]:
-    """Every generator's records, the splittable ones' from `workers` forked processes.
+    """Every generator's records, the splittable ones' from `workers` forked processes;
+    `outlined`: ctx.site holds outlines (kaitei.site.stream).
 
     `checks` run in this process once the workers have started (`kaitei build` checks the
     content then), the document checks in the workers' tasks when the tasks are documents;
     if a check raises, the tasks not yet started are cancelled and nothing is collected: the
     caller's staging folder, and whatever the workers wrote, is discarded."""
     global _STATE
-    in_tasks = checks is not None and by_document(ctx, names, workers)
-    tasks = plan(ctx, names, workers, checking=in_tasks)
+    in_tasks = checks is not None and by_document(ctx, names, workers, outlined)
+    tasks = plan(ctx, names, workers, in_tasks, outlined)
     produced: list[tuple[str, list[FileRecord]]] = []
     found: list[Diagnostic] = []
     # The site repository's git history (one `git log`) is read before the fork, so the
     # workers inherit it in ctx.cache instead of each reading it again.
     for_build(ctx)
-    _STATE = (ctx, staging, checks)
+    _STATE = (ctx, staging, checks, outlined)
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, context, _start_worker) as pool:
@@ -213,7 +232,7 @@ def generate(
                 if name not in SPLITTABLE:
                     produced += run_task(ctx, staging, Task(((name, WHOLE),)))[0]
             for task, future in zip(tasks, futures, strict=True):
-                records, more = _result(ctx, staging, task, future, checks)
+                records, more = _result(ctx, staging, task, future, checks, outlined)
                 produced += records
                 found += more
     finally:
@@ -230,6 +249,7 @@ def _result(
     task: Task,
     future: Future[tuple[list[tuple[str, list[FileRecord]]], list[Diagnostic], list[Path]]],
     checks: Checks | None,
+    outlined: bool,
 ) -> tuple[list[tuple[str, list[FileRecord]]], list[Diagnostic]]:
     try:
         produced, found, used = future.result()
@@ -240,4 +260,4 @@ def _result(
     except Exception:  # any failure: do the task here, where errors are real
         # The same jobs write the same paths with the same bytes: whatever the worker wrote
         # before it failed is overwritten, and nothing else is left behind.
-        return run_task(ctx, staging, task, checks)
+        return run_task(ctx, staging, task, checks, outlined)

@@ -16,12 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from kaitei.cache import Cache, session
 from kaitei.check import check_site
 from kaitei.diagnostics import Collector
 from kaitei.frontmatter import split_front_matter
 from kaitei.model import canonical_text
 from kaitei.read.body import parse_body
 from kaitei.read.roundtrip import to_markdown
+from kaitei.site import parallel, stream
 from kaitei.site.build import build
 
 from ..core.test_parse import META
@@ -88,7 +90,7 @@ def test_every_revision_goes_in() -> None:
 
 
 @pytest.mark.slow
-def test_a_site_builds_from_the_corpora(tmp_path: Path) -> None:
+def test_a_site_builds_from_the_corpora(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "site"
     root.mkdir()
     (root / "mkdocs.yml").write_text("site_name: Corpora\nplugins: [kaitei]\n", encoding="utf-8")
@@ -113,3 +115,17 @@ def test_a_site_builds_from_the_corpora(tmp_path: Path) -> None:
     for n, revision in enumerate(chosen):
         page = result.site_dir / revision.lang / f"doc-{n:03d}" / "2020-01-01" / "index.html"
         assert page.is_file(), (revision.corpus, revision.file, page)
+    # Built streaming (kaitei.site.stream: the parent holds outlines, each task loads its
+    # document and the documents it links to): the same files, byte for byte.
+    monkeypatch.setattr(stream, "MIN_FILES", 0)
+    monkeypatch.setattr(parallel, "available_workers", lambda: 2)
+    with session(Cache(tmp_path / "cache")):
+        streamed = build(root, "2026-01-01", site_dir=tmp_path / "streamed")
+    assert streamed.diagnostics == result.diagnostics
+    assert _files(tmp_path / "streamed") == _files(result.site_dir)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib.util
 import os
 import shutil
 import sys
 from dataclasses import replace
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -34,29 +32,6 @@ from kaitei.site.write import staged_site
 from .conftest import AFTER, BASE_URL, ROOT, tree
 
 AS_OF = dt.date(2026, 11, 25)
-
-
-def _bench() -> ModuleType:
-    """benchmarks/bench_build.py, whose synthetic content generator the tests reuse."""
-    if "bench_build" in sys.modules:
-        return sys.modules["bench_build"]
-    spec = importlib.util.spec_from_file_location("bench_build", ROOT / "benchmarks/bench_build.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_build"] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Four documents of five versions in two languages: diffs against predecessors and
-    against the version in force, notices, several documents per worker."""
-    root = tmp_path_factory.mktemp("synthetic")
-    bench = _bench()
-    bench.write_synthetic_content(root, 4, 5)
-    bench.prepare_kaitei_site(root)
-    return root
 
 
 def _generated(

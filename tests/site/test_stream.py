@@ -1,0 +1,156 @@
+"""A large site's build keeps outlines in the parent (kaitei.site.stream): the same files.
+
+Each test builds a site twice through `kaitei build`'s own path, streamed (the threshold set
+to 0) and whole, and compares every file's bytes and every diagnostic.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kaitei.cache import Cache, session
+from kaitei.diagnostics import Diagnostic, KaiteiError
+from kaitei.model import Site
+from kaitei.site import build as build_module
+from kaitei.site import parallel, stream
+from kaitei.site.build import BuildResult, build
+
+from .conftest import AFTER, ROOT, tree
+from .test_parallel import AS_OF
+
+
+def _build(
+    root: Path, out: Path, as_of: str, *, strict: bool = False
+) -> tuple[BuildResult | None, tuple[Diagnostic, ...]]:
+    """`kaitei build` into `out` with a cache of its own; the result, or the failure's
+    diagnostics."""
+    cache = Cache(out.parent / f".cache-{out.name}")
+    with session(cache):
+        try:
+            result = build(root, as_of, strict=strict, site_dir=out)
+        except KaiteiError as error:
+            return None, tuple(error.diagnostics)
+    return result, result.diagnostics
+
+
+@pytest.fixture
+def streaming(monkeypatch: pytest.MonkeyPatch) -> list[Site]:
+    """Every build streams; the sites `generate_into` was given are collected."""
+    monkeypatch.setattr(stream, "MIN_FILES", 0)
+    monkeypatch.setattr(parallel, "available_workers", lambda: 2)
+    given: list[Site] = []
+    real = build_module.generate_into
+
+    def spy(staging: Path, site: Site, *args: object, **kwargs: object) -> object:
+        given.append(site)
+        return real(staging, site, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module, "generate_into", spy)
+    return given
+
+
+def _compare(root: Path, tmp_path: Path, as_of: str, given: list[Site]) -> BuildResult:
+    streamed, found = _build(root, tmp_path / "streamed", as_of)
+    assert given and all(
+        not text.articles and text.digest
+        for document in given[-1].documents
+        for version in document.versions
+        for text in version.texts
+    ), "the parent held whole texts"
+    stream.MIN_FILES = 1 << 30  # the same build, whole (the fixture restores it)
+    whole, expected = _build(root, tmp_path / "whole", as_of)
+    assert found == expected
+    assert streamed is not None and whole is not None
+    assert tree(tmp_path / "streamed") == tree(tmp_path / "whole")
+    return streamed
+
+
+def test_the_sample_streamed_is_the_same_site(streaming: list[Site], tmp_path: Path) -> None:
+    result = _compare(ROOT, tmp_path, AFTER.isoformat(), streaming)
+    assert result.files > 30 and result.files == len(tree(tmp_path / "streamed"))
+
+
+def _link(root: Path, doc: str, target: str) -> Path:
+    """Add a link to `target` to the first paragraph of 第2条 / Article 2 of the newest
+    version of `doc`, in both languages (a change in one language only would be warned of)."""
+    newest = sorted(p for p in (root / "content" / doc).iterdir() if p.is_dir())[-1]
+    for name, heading, words in (
+        ("ja.md", "## 第2条", "（[参照]"),
+        ("en.md", "## Article 2", " ([see]"),
+    ):
+        path = newest / name
+        text = path.read_text(encoding="utf-8")
+        start = text.index("\n1 ", text.index(heading))
+        end = text.index("\n", start + 1)
+        path.write_text(text[:end] + f"{words}({target}))" + text[end:], encoding="utf-8")
+    return newest
+
+
+def test_links_between_documents_resolve_as_in_a_whole_build(
+    streaming: list[Site],
+    synthetic: Path,
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(synthetic, root, ignore=shutil.ignore_patterns("build", ".kaitei-cache"))
+    _link(root, "policy-01", "../../policy-03/en.md#art-2")  # a fragment checked in policy-03
+    _link(root, "policy-02", "../../policy-04/")
+    _compare(root, tmp_path, AS_OF.isoformat(), streaming)
+    page = (tmp_path / "streamed" / "en" / "policy-01" / "index.html").read_text(encoding="utf-8")
+    assert "/en/policy-03/#art-2" in page
+
+
+def test_a_broken_link_is_reported_alike(
+    streaming: list[Site],
+    synthetic: Path,
+    tmp_path: Path,
+) -> None:
+    # The fragment is checked against the other document, loaded whole in the task.
+    root = tmp_path / "root"
+    shutil.copytree(synthetic, root, ignore=shutil.ignore_patterns("build", ".kaitei-cache"))
+    _link(root, "policy-01", "../../policy-03/en.md#art-99")
+    for strict in (False, True):
+        stream.MIN_FILES = 0
+        streamed, found = _build(root, tmp_path / f"s-{strict}", "2026-11-25", strict=strict)
+        stream.MIN_FILES = 1 << 30
+        whole, expected = _build(root, tmp_path / f"w-{strict}", "2026-11-25", strict=strict)
+        assert found == expected
+        assert any("art-99" in d.message for d in found if d.path.endswith("en.md"))
+        assert (streamed is None) == (whole is None) == strict
+    assert not streaming[0].documents[0].versions[0].texts[0].articles  # it did stream
+
+
+def test_a_site_that_does_not_load_is_checked_whole(
+    streaming: list[Site],
+    synthetic: Path,
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(synthetic, root, ignore=shutil.ignore_patterns("build", ".kaitei-cache"))
+    broken = sorted((root / "content" / "policy-02").glob("*/en.md"))[-1]
+    broken.write_text("---\neffective: not a date\n---\n# x\n", encoding="utf-8")
+    streamed, found = _build(root, tmp_path / "streamed", AS_OF.isoformat())
+    stream.MIN_FILES = 1 << 30
+    whole, expected = _build(root, tmp_path / "whole", AS_OF.isoformat())
+    assert streamed is None and whole is None and found == expected
+
+
+def test_only_a_large_site_with_a_cache_and_a_pool_streams(
+    synthetic: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    files = len(list((synthetic / "content").glob("*/*/*.md")))
+    monkeypatch.setattr(stream, "MIN_FILES", files)
+    with session(Cache(synthetic / ".kaitei-cache-test")):
+        assert stream.wanted(synthetic, 2)
+        assert not stream.wanted(synthetic, 1)  # one core: no pool to stream to
+        monkeypatch.setattr(stream, "MIN_FILES", files + 1)
+        assert not stream.wanted(synthetic, 2)
+    monkeypatch.setattr(stream, "MIN_FILES", 0)
+    assert not stream.wanted(synthetic, 2)  # no cache: a second load would parse again
+    shutil.rmtree(synthetic / ".kaitei-cache-test")
+    assert os.cpu_count()
