@@ -34,7 +34,7 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -246,12 +246,6 @@ class Cache:
 
     def remember_text(self, text: Any, key: str) -> None:
         self.text_keys[id(text)] = (text, key)
-
-    def forget_texts(self, texts: Iterable[Any]) -> None:
-        """Let these texts go: their keys are not asked for again (a build that keeps the
-        outlines of a large site, kaitei.site.stream)."""
-        for text in texts:
-            self.text_keys.pop(id(text), None)
 
     def text_key(self, text: Any) -> str | None:
         entry = self.text_keys.get(id(text))

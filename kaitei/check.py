@@ -85,7 +85,7 @@ def check_versions(
     document: Document, out: Collector, options: CheckOptions, changes: Changes | None = None
 ) -> None:
     """Every document check of one document (`changes`: where its ChangeSets come from)."""
-    _load_check_modules()
+    load_check_modules()
     shared = changes or diffed_once()
     for check in DOCUMENT_CHECKS:
         check(document, out, options, shared)
@@ -95,7 +95,8 @@ def check_versions(
 CHECK_MODULES = ("kaitei.classify", "kaitei.immutability")
 
 
-def _load_check_modules() -> None:
+def load_check_modules() -> None:
+    """Import the modules that register checks (they import this one)."""
     for name in CHECK_MODULES:
         importlib.import_module(name)
 
@@ -131,13 +132,18 @@ class Finish:
         return imported_history(self.site, sorted(set(self.out.items).union(more)))
 
     def document(
-        self, document: Document, changes: Changes, site: Site | None = None
+        self,
+        document: Document,
+        changes: Changes,
+        site: Site | None = None,
+        sources: Collector | None = None,
     ) -> list[Diagnostic]:
         """The checks of one document, with its ChangeSets from `changes` (`result` adds
         them to the rest). Its links resolve in `site` (by default the loaded one), which
-        must hold in whole the documents they point at."""
+        must hold in whole the documents they point at; the lines quoted are those of the
+        files `sources` read (by default those loading read)."""
         out = Collector()
-        out.share_sources(self.out)  # the offending lines the diagnostics quote
+        out.share_sources(sources or self.out)  # the offending lines the diagnostics quote
         check_one(site or self.site, document, out, self.options, changes)
         return out.items
 
@@ -155,17 +161,12 @@ def check_one(
     check_site_links(site, out, options.as_of, sources=(document,))
 
 
-def start_check(
-    root: Path, as_of: dt.date, strict: bool = False, *, outline: bool = False
-) -> tuple[Site, bool, Finish]:
+def start_check(root: Path, as_of: dt.date, strict: bool = False) -> tuple[Site, bool, Finish]:
     """Load the site; return it, whether loading found no error, and the function that runs
-    every check and returns all diagnostics (`kaitei build` generates pages meanwhile).
-
-    `outline`: the site holds outlines (kaitei.site.stream); the checks of each document are
-    then the caller's, on the whole document (`Finish.document`)."""
-    _load_check_modules()
+    every check and returns all diagnostics (`kaitei build` generates pages meanwhile)."""
+    load_check_modules()
     out = Collector()
-    site = load_site(root, out, outline=outline)
+    site = load_site(root, out)
     loaded_cleanly = not any(d.severity == "error" for d in out.items)
     return site, loaded_cleanly, Finish(site, out, CheckOptions(root, as_of, strict))
 

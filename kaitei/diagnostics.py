@@ -74,17 +74,29 @@ class Collector:
 
     def __init__(self) -> None:
         self.items: list[Diagnostic] = []
-        self._sources: dict[str, list[str]] = {}
+        self._sources: dict[str, str] = {}
+        # A source's lines, split when one is first quoted (most sources never are: the
+        # split copies would double what a large site's sources take).
+        self._lines: dict[str, list[str]] = {}
 
     def register_source(self, path: str, text: str) -> None:
-        self._sources[path] = text.split("\n")
+        self._sources[path] = text
+        self._lines.pop(path, None)
+
+    def registered(self) -> list[tuple[str, str]]:
+        """The sources registered: (path, text), in the order they were."""
+        return list(self._sources.items())
 
     def share_sources(self, other: Collector) -> None:
         """Quote the lines of the files `other` has read (one run's collectors, one set)."""
-        self._sources = other._sources
+        self._sources, self._lines = other._sources, other._lines
 
     def source_line(self, path: str, line: int) -> str:
-        lines = self._sources.get(path, [])
+        lines = self._lines.get(path)
+        if lines is None:
+            if path not in self._sources:
+                return ""
+            lines = self._lines[path] = self._sources[path].split("\n")
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
     def add(

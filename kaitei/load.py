@@ -279,11 +279,16 @@ def content_dir(root: Path) -> Path:
     return root / "content"
 
 
-def load_site(root: Path, out: Collector, *, outline: bool = False) -> Site:
-    """Load every document under `root/content`; problems go to `out`, never raised.
+def document_dirs(root: Path) -> list[Path]:
+    """The folders of content/ that hold a document each, in the site's order."""
+    content = content_dir(root)
+    if not content.is_dir():
+        return []
+    return sorted(p for p in content.iterdir() if p.is_dir() and not p.name.startswith("."))
 
-    `outline`: keep each document's outline (Document.outline), not its whole texts, which
-    stay in the cache between builds (kaitei.site.stream)."""
+
+def load_site(root: Path, out: Collector) -> Site:
+    """Load every document under `root/content`; problems go to `out`, never raised."""
     content = content_dir(root)
     documents = []
     if not content.is_dir():
@@ -294,17 +299,8 @@ def load_site(root: Path, out: Collector, *, outline: bool = False) -> Site:
             code="no-content",
         )
         return Site(str(root), ())
-    for doc_dir in sorted(
-        p for p in content.iterdir() if p.is_dir() and not p.name.startswith(".")
-    ):
+    for doc_dir in document_dirs(root):
         document = load_document(doc_dir, root, out)
         if document is not None:
-            documents.append(_outlined(document) if outline else document)
+            documents.append(document)
     return Site(str(root), tuple(documents))
-
-
-def _outlined(document: Document) -> Document:
-    store = cache.current()
-    if store is not None:  # nor is a whole text kept for its key (it is not diffed here)
-        store.forget_texts(t for v in document.versions for t in v.texts)
-    return document.outline()

@@ -371,10 +371,12 @@ class LanguageText:
         return hashlib.sha256(canonical_text(self).encode("utf-8")).hexdigest()
 
     def outline(self) -> LanguageText:
-        """The text without its preamble, articles and appendices, its hash kept: what the
-        parent process of a large site's build holds (kaitei.site.stream); the pages are
-        made from the whole text, loaded where they are made."""
-        return replace(self, preamble=(), articles=(), appendices=(), digest=self.sha256)
+        """The text without its preamble, articles and appendices, its source cut to the
+        front matter, its hash kept: what the parent process of a large site's build holds
+        (kaitei.site.stream); the pages are made from the whole text, where they are made."""
+        return replace(
+            self, preamble=(), articles=(), appendices=(), source=self.front, digest=self.sha256
+        )
 
     def article(self, anchor: str) -> Article | None:
         return next((a for a in (*self.articles, *self.appendices) if a.id == anchor), None)

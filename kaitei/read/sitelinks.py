@@ -159,6 +159,18 @@ def check_site_links(
                                 _report_fragment(out, lt, text, link.target, found)
 
 
+def links_to_site(document: Document) -> bool:
+    """Whether any text of the document links to a page of the site (another document's):
+    its pages then depend on the other documents too."""
+    return any(
+        is_site_link(link.target)
+        for version in document.versions
+        for lt in version.texts
+        for text in _texts(lt)
+        for link in text.links
+    )
+
+
 def linked_documents(document: Document, documents: Mapping[str, Document]) -> frozenset[str]:
     """The other documents that the texts of `document` link to (kaitei.site.stream loads
     them whole where the document's pages are made: the links resolve against them)."""

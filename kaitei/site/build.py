@@ -16,7 +16,7 @@ import os
 import pkgutil
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -25,7 +25,7 @@ import yaml
 from jinja2 import BytecodeCache
 
 from .. import cache as between_builds
-from ..check import Changes, Finish, check_site, start_check
+from ..check import Changes, CheckOptions, Finish, check_site, start_check
 from ..clock import as_of as clock_as_of
 from ..clock import parse_date
 from ..diagnostics import Collector, Diagnostic, KaiteiError
@@ -205,7 +205,6 @@ def generate_into(
     *,
     workers: int | None = None,
     checks: parallel.Checks | None = None,
-    outlined: bool = False,
 ) -> list[FileRecord]:
     """Write every file of the site into `staging`; return their records, sorted by URL.
 
@@ -214,15 +213,11 @@ def generate_into(
     (None: the machine's cores when the site is large enough); the files are the same bytes
     whatever it is. `checks` (the content check, which raises to stop the build) run before
     any file is written, or, with a pool, while the workers start on the pages, and in the
-    workers beside each document's diff pages (kaitei.site.parallel). `outlined`: `site`
-    holds outlines, and the pool's tasks load their documents whole (kaitei.site.stream).
+    workers beside each document's diff pages (kaitei.site.parallel).
     """
     if workers is None:
         versions = sum(len(d.versions) for d in site.documents)
-        usable = outlined or parallel.usable(versions)
-        workers = parallel.available_workers() if usable else 1
-    if outlined and workers < 2:
-        raise ValueError("a site of outlines is built by a pool (kaitei.site.stream)")
+        workers = parallel.available_workers() if parallel.usable(versions) else 1
 
     def write(output: OutputFile) -> FileRecord:
         return write_output(staging, output)
@@ -230,12 +225,40 @@ def generate_into(
     with frozen_model():
         ctx, modules, names = prepare_context(site, as_of, root, base_url, only, preview=False)
         if workers > 1:
-            produced = parallel.generate(ctx, names, staging, workers, checks, outlined)
+            produced = parallel.generate(ctx, names, staging, workers, checks)
         else:
             if checks is not None:
                 checks.site(documents=True)
             produced = [(name, [write(o) for o in GENERATORS[name](ctx)]) for name in names]
         return finish_site(ctx, modules, produced, write)
+
+
+def streamed_into(
+    staging: Path, root: Path, as_of: dt.date, base_url: str, strict: bool, workers: int
+) -> tuple[list[FileRecord], Checking] | None:
+    """A large site's files, written into `staging` document by document (kaitei.site.stream);
+    their records, sorted by URL, and the check that passed; raises KaiteiError as `build`.
+    None when the site does not load cleanly: the whole build reports every problem (and
+    writes the same files over the ones written here)."""
+    ctx, modules, names = prepare_context(Site(str(root), ()), as_of, root, base_url, None, False)
+    loaded = stream.load_and_make_all(ctx, names, staging, as_of, strict, workers)
+    if not loaded.cleanly:
+        return None
+    checks = Checking(Finish(loaded.site, loaded.out, CheckOptions(root, as_of, strict)), strict)
+    ctx = replace(ctx, site=loaded.site)
+    with frozen_model():
+        produced = parallel.generate(
+            ctx, names, staging, workers, checks, outlined=True, only=loaded.waiting
+        )
+        records = finish_site(ctx, modules, [*loaded.produced, *produced], _writer(staging))
+    return records, checks
+
+
+def _writer(staging: Path) -> Callable[[OutputFile], FileRecord]:
+    def write(output: OutputFile) -> FileRecord:
+        return write_output(staging, output)
+
+    return write
 
 
 @contextmanager
@@ -348,9 +371,13 @@ class Checking:
         self._stop()
 
     def document(
-        self, document: Document, changes: Changes, site: Site | None = None
+        self,
+        document: Document,
+        changes: Changes,
+        site: Site | None = None,
+        sources: Collector | None = None,
     ) -> list[Diagnostic]:
-        return self.finish.document(document, changes, site)
+        return self.finish.document(document, changes, site, sources)
 
     def done(self, found: list[Diagnostic]) -> None:
         self.found = self.finish.result(found)
@@ -397,22 +424,21 @@ def build(
         if record is not None:
             store.sweep = False
             return BuildResult(target, as_of, len(record.files), record.diagnostics, True)
-    # A large site's parent holds outlines, and each task loads its document (stream.py).
-    outlined = stream.wanted(root, parallel.available_workers())
-    site, loaded_cleanly, finish = start_check(root, as_of, strict, outline=outlined)
-    if outlined and not loaded_cleanly:
-        # Every problem of a broken site is reported, and its checks read whole texts.
-        outlined = False
-        site, loaded_cleanly, finish = start_check(root, as_of, strict)
-    checks = Checking(finish, strict)
+    workers = parallel.available_workers()
     with staged_site(target, discard=remove_tree_later) as staging:
-        if not loaded_cleanly:  # a broken model is refused (load errors fail) before any page
-            checks.site(documents=True)
-        # The check needs the model and nothing else: on several cores the pages are made
-        # while it runs, and thrown away with the staging folder if it fails.
-        records = generate_into(
-            staging, site, as_of, root, config.base_url, checks=checks, outlined=outlined
-        )
+        streamed = None
+        if stream.wanted(root, workers):  # a large site: document by document (stream.py)
+            streamed = streamed_into(staging, root, as_of, config.base_url, strict, workers)
+        if streamed is not None:
+            records, checks = streamed
+        else:
+            site, loaded_cleanly, finish = start_check(root, as_of, strict)
+            checks = Checking(finish, strict)
+            if not loaded_cleanly:  # a broken model is refused (load errors fail) first
+                checks.site(documents=True)
+            # The check needs the model and nothing else: on several cores the pages are
+            # made while it runs, and thrown away with the staging folder if it fails.
+            records = generate_into(staging, site, as_of, root, config.base_url, checks=checks)
     diagnostics = tuple(sorted([*checks.found, *url_problems]))
     if store is not None and key is not None:
         uptodate.remember(store, key, target, diagnostics)

@@ -42,9 +42,9 @@ from typing import Any
 from jinja2 import BytecodeCache
 
 from ..catalogue import i18n_dir
-from ..model import Document, LanguageText, Site, all_texts
+from ..model import Document, Site
 from ..provenance import for_build
-from ..read.sitelinks import is_site_link
+from ..read.sitelinks import links_to_site
 from .build import finish_site, prepare_context
 from .jobs import DIFF, PAGES, SITE_GROUP, portion
 from .jobs import groups as job_groups
@@ -122,7 +122,9 @@ class Rebuilder:
             previous = self._previous
             dirty = self._dirty(previous, setting, documents)
             links_out = tuple(
-                previous.links_out[i] if previous is not None and i not in dirty else _links_out(d)
+                previous.links_out[i]
+                if previous is not None and i not in dirty
+                else links_to_site(d)
                 for i, d in enumerate(documents)
             )
             groups: dict[tuple[str, int], _Group] = {}
@@ -207,21 +209,3 @@ def _theme_digest(folders: Sequence[Path]) -> str:
             digest.update(f"{path}\0{path.stat().st_size}\0".encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-def _links_out(document: Document) -> bool:
-    """Whether any text of the document links to a page of the site (another document's)."""
-    return any(
-        is_site_link(link.target)
-        for version in document.versions
-        for text in version.texts
-        for inline in _texts(text)
-        for link in inline.links
-    )
-
-
-def _texts(text: LanguageText) -> Iterator[Any]:
-    yield from all_texts(text)
-    for unit in (*text.articles, *text.appendices):
-        if unit.head is not None:
-            yield unit.head

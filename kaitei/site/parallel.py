@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,7 +34,7 @@ from typing import Protocol
 
 from .. import cache as between_builds
 from ..check import Changes
-from ..diagnostics import Diagnostic
+from ..diagnostics import Collector, Diagnostic
 from ..model import Document, Site
 from ..provenance import for_build
 from . import jobs, stream
@@ -63,10 +63,15 @@ class Checks(Protocol):
         """Every check but, unless `documents`, the checks of each document."""
 
     def document(
-        self, document: Document, changes: Changes, site: Site | None = None
+        self,
+        document: Document,
+        changes: Changes,
+        site: Site | None = None,
+        sources: Collector | None = None,
     ) -> list[Diagnostic]:
         """The checks of one document, on ChangeSets from `changes`, its links resolved in
-        `site` (by default the build's)."""
+        `site` (by default the build's), quoting the lines of the files `sources` read (by
+        default the build's loading)."""
         ...
 
     def done(self, found: list[Diagnostic]) -> None:
@@ -116,8 +121,10 @@ def plan(
     workers: int,
     checking: bool = False,
     outlined: bool = False,
+    only: Collection[int] | None = None,
 ) -> list[Task]:
-    """The splittable generators' tasks, in the order they are started."""
+    """The splittable generators' tasks, in the order they are started; `only`: of those
+    documents (and the site's own pages), the others' files being made elsewhere."""
     split = [name for name in names if name in SPLITTABLE]
     if not by_document(ctx, names, workers, outlined):
         if outlined:
@@ -135,11 +142,12 @@ def plan(
                 grouped.setdefault(group, []).append((name, jobs.portion(numbers)))
     documents = ctx.site.documents
     tasks = [Task(tuple(grouped.get(i, ())), i, checking) for i in range(len(documents))]
+    chosen = range(len(documents)) if only is None else sorted(only)
     site_task = Task(tuple(grouped.get(jobs.SITE_GROUP, ())))
     costs = [_cost(ctx, document) for document in documents]
     # The costliest first (a stable sort: equal costs in the site's order), the site's own
     # pages, which are quick, last.
-    order = sorted(range(len(tasks)), key=lambda i: -costs[i])
+    order = sorted(chosen, key=lambda i: -costs[i])
     return [tasks[i] for i in order if tasks[i].jobs or tasks[i].check] + (
         [site_task] if site_task.jobs else []
     )
@@ -164,11 +172,13 @@ def run_task(
     diagnostics of its document's checks. With `outlined` (ctx.site holds outlines, see
     kaitei.site.stream) the task's document is loaded whole first."""
     found: list[Diagnostic] = []
+    sources = None
     if outlined and task.document is not None:
-        ctx = replace(ctx, site=stream.whole_site(ctx.site, task.document))
+        whole, sources = stream.whole_site(ctx.site, task.document)
+        ctx = replace(ctx, site=whole)
     if task.check and task.document is not None and checks is not None:
         document = ctx.site.documents[task.document]
-        found = checks.document(document, document_changes(ctx), ctx.site)
+        found = checks.document(document, document_changes(ctx), ctx.site, sources)
     produced = []
     for name, portion in task.jobs:
         job_ctx = replace(ctx, portion=portion)
@@ -176,10 +186,26 @@ def run_task(
     return produced, found
 
 
-def _start_worker() -> None:
+def start_worker() -> None:
+    """A forked worker's start: what the parent's cache had used is known to it already."""
     store = between_builds.current()
     _REPORTED.clear()
     _REPORTED.update(store.used if store is not None else ())  # the parent's, at the fork
+
+
+def newly_used() -> list[Path]:
+    """The cache entries this worker used since it last said (the parent prunes the rest)."""
+    store = between_builds.current()
+    used = sorted(store.used - _REPORTED) if store is not None else []
+    _REPORTED.update(used)
+    return used
+
+
+def took_used(used: Collection[Path]) -> None:
+    """In the parent: a worker used these cache entries."""
+    store = between_builds.current()
+    if store is not None:
+        store.used.update(used)
 
 
 def _in_worker(
@@ -188,10 +214,7 @@ def _in_worker(
     assert _STATE is not None, "the pool forks after _STATE is set"
     ctx, staging, checks, outlined = _STATE
     produced, found = run_task(ctx, staging, task, checks, outlined)
-    store = between_builds.current()
-    used = sorted(store.used - _REPORTED) if store is not None else []
-    _REPORTED.update(used)
-    return produced, found, used
+    return produced, found, newly_used()
 
 
 def generate(
@@ -201,9 +224,11 @@ def generate(
     workers: int,
     checks: Checks | None = None,
     outlined: bool = False,
+    only: Collection[int] | None = None,
 ) -> list[tuple[str, list[FileRecord]]]:
     """Every generator's records, the splittable ones' from `workers` forked processes;
-    `outlined`: ctx.site holds outlines (kaitei.site.stream).
+    `outlined`: ctx.site holds outlines (kaitei.site.stream); `only`: the documents whose
+    files are made here (by default all).
 
     `checks` run in this process once the workers have started (`kaitei build` checks the
     content then), the document checks in the workers' tasks when the tasks are documents;
@@ -211,7 +236,7 @@ def generate(
     caller's staging folder, and whatever the workers wrote, is discarded."""
     global _STATE
     in_tasks = checks is not None and by_document(ctx, names, workers, outlined)
-    tasks = plan(ctx, names, workers, in_tasks, outlined)
+    tasks = plan(ctx, names, workers, in_tasks, outlined, only)
     produced: list[tuple[str, list[FileRecord]]] = []
     found: list[Diagnostic] = []
     # The site repository's git history (one `git log`) is read before the fork, so the
@@ -220,7 +245,7 @@ def generate(
     _STATE = (ctx, staging, checks, outlined)
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, context, _start_worker) as pool:
+        with ProcessPoolExecutor(workers, context, start_worker) as pool:
             futures = [pool.submit(_in_worker, task) for task in tasks]
             try:
                 if checks is not None:
@@ -253,9 +278,7 @@ def _result(
 ) -> tuple[list[tuple[str, list[FileRecord]]], list[Diagnostic]]:
     try:
         produced, found, used = future.result()
-        store = between_builds.current()
-        if store is not None:
-            store.used.update(used)
+        took_used(used)
         return produced, found
     except Exception:  # any failure: do the task here, where errors are real
         # The same jobs write the same paths with the same bytes: whatever the worker wrote

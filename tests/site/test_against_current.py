@@ -15,8 +15,7 @@ from kaitei.model import DEFAULT_DIFF_AGAINST_CURRENT
 from kaitei.site.build import collect, load_checked
 from kaitei.site.pages import compared_with_current, diff_pairs
 
-from .conftest import BASE_URL
-from .test_parallel import _bench
+from .conftest import BASE_URL, _bench
 
 AS_OF = dt.date(2026, 11, 25)
 VERSIONS = 7  # all in force before AS_OF: the last is current

@@ -89,7 +89,8 @@ def test_every_page_generator_is_split_by_document(synthetic: Path) -> None:
     names = sorted(GENERATORS)
     assert parallel.by_document(ctx, names, 2)
     tasks = parallel.plan(ctx, names, 2, checking=True)
-    assert sorted(t.check for t in tasks if t.check is not None) == [0, 1, 2, 3]
+    assert sorted(t.document for t in tasks if t.document is not None) == [0, 1, 2, 3]
+    assert all(t.check == (t.document is not None) for t in tasks)
     for name in SPLITTABLE & set(GENERATORS):
         groups = dict(jobs.groups(name, ctx))
         portions = [p for t in tasks for n, p in t.jobs if n == name]
@@ -97,10 +98,12 @@ def test_every_page_generator_is_split_by_document(synthetic: Path) -> None:
         assert sorted(taken) == sorted(job for g in groups.values() for job in g)
         for task in tasks:
             for n, portion in task.jobs:
-                if n == name and task.check is not None:
-                    assert portion.take == groups[task.check]
+                if n == name and task.document is not None:
+                    assert portion.take == groups[task.document]
     # The costliest document first; the site's own pages (no document to check) last.
-    assert tasks[-1].check is None and tasks[-1].jobs == (("pages", jobs.portion(frozenset({0}))),)
+    assert tasks[-1].document is None and tasks[-1].jobs == (
+        ("pages", jobs.portion(frozenset({0}))),
+    )
 
 
 def test_a_site_of_few_documents_is_split_in_pieces() -> None:
@@ -110,7 +113,7 @@ def test_a_site_of_few_documents_is_split_in_pieces() -> None:
     tasks = parallel.plan(ctx, names, 2)
     assert {n for t in tasks for n, _ in t.jobs} == SPLITTABLE & set(GENERATORS)
     assert {p.of for t in tasks for _, p in t.jobs} == {2 * parallel.PIECES_PER_WORKER}
-    assert all(t.check is None for t in tasks)
+    assert all(t.document is None and not t.check for t in tasks)
 
 
 # Set by the test below: the parent's pid and the file a dying worker leaves behind.
@@ -297,7 +300,7 @@ def test_a_document_task_diffs_each_pair_once(
     counts = []
     for checking in (False, True):
         ctx = _context(synthetic, AS_OF)  # loading checks the site: before the counting
-        task = next(t for t in parallel.plan(ctx, sorted(GENERATORS), 2, True) if t.check == 0)
+        task = next(t for t in parallel.plan(ctx, sorted(GENERATORS), 2, True) if t.document == 0)
         _, _, finish = start_check(synthetic, AS_OF)
         staging = tmp_path / f"checking-{checking}"
         staging.mkdir()
@@ -307,7 +310,7 @@ def test_a_document_task_diffs_each_pair_once(
             _, found = parallel.run_task(
                 ctx,
                 staging,
-                task if checking else replace(task, check=None),
+                task if checking else replace(task, check=False),
                 Checking(finish, False),
             )
         assert found == []

@@ -9,15 +9,16 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kaitei.cache import Cache, session
 from kaitei.diagnostics import Diagnostic, KaiteiError
 from kaitei.model import Site
-from kaitei.site import build as build_module
 from kaitei.site import parallel, stream
 from kaitei.site.build import BuildResult, build
+from kaitei.site.output import BuildContext
 
 from .conftest import AFTER, ROOT, tree
 from .test_parallel import AS_OF
@@ -39,17 +40,17 @@ def _build(
 
 @pytest.fixture
 def streaming(monkeypatch: pytest.MonkeyPatch) -> list[Site]:
-    """Every build streams; the sites `generate_into` was given are collected."""
+    """Every build streams; the sites the parent's pool is given are collected."""
     monkeypatch.setattr(stream, "MIN_FILES", 0)
     monkeypatch.setattr(parallel, "available_workers", lambda: 2)
     given: list[Site] = []
-    real = build_module.generate_into
+    real = parallel.generate
 
-    def spy(staging: Path, site: Site, *args: object, **kwargs: object) -> object:
-        given.append(site)
-        return real(staging, site, *args, **kwargs)  # type: ignore[arg-type]
+    def spy(ctx: BuildContext, *args: Any, **kwargs: Any) -> Any:
+        given.append(ctx.site)
+        return real(ctx, *args, **kwargs)
 
-    monkeypatch.setattr(build_module, "generate_into", spy)
+    monkeypatch.setattr(parallel, "generate", spy)
     return given
 
 
