@@ -32,12 +32,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from .. import cache as between_builds
 from ..check import Changes
 from ..diagnostics import Collector, Diagnostic
 from ..model import Document, Site
 from ..provenance import for_build
-from . import jobs, stream
+from . import cacheuse, jobs, stream
 from .diffpages import document_changes
 from .output import GENERATORS, SPLITTABLE, WHOLE, BuildContext, FileRecord, Portion
 from .pages import diff_pairs
@@ -51,9 +50,6 @@ MIN_VERSIONS = 20
 
 # What the workers inherit: set by the parent just before the pool forks them.
 _STATE: tuple[BuildContext, Path, Checks | None, bool] | None = None
-# In a worker: the cache entries (kaitei.cache) already reported to the parent, which prunes
-# every entry the build did not use, and knows only what it is told the workers used.
-_REPORTED: set[Path] = set()
 
 
 class Checks(Protocol):
@@ -186,35 +182,13 @@ def run_task(
     return produced, found
 
 
-def start_worker() -> None:
-    """A forked worker's start: what the parent's cache had used is known to it already."""
-    store = between_builds.current()
-    _REPORTED.clear()
-    _REPORTED.update(store.used if store is not None else ())  # the parent's, at the fork
-
-
-def newly_used() -> list[Path]:
-    """The cache entries this worker used since it last said (the parent prunes the rest)."""
-    store = between_builds.current()
-    used = sorted(store.used - _REPORTED) if store is not None else []
-    _REPORTED.update(used)
-    return used
-
-
-def took_used(used: Collection[Path]) -> None:
-    """In the parent: a worker used these cache entries."""
-    store = between_builds.current()
-    if store is not None:
-        store.used.update(used)
-
-
 def _in_worker(
     task: Task,
 ) -> tuple[list[tuple[str, list[FileRecord]]], list[Diagnostic], list[Path]]:
     assert _STATE is not None, "the pool forks after _STATE is set"
     ctx, staging, checks, outlined = _STATE
     produced, found = run_task(ctx, staging, task, checks, outlined)
-    return produced, found, newly_used()
+    return produced, found, cacheuse.newly_used()
 
 
 def generate(
@@ -245,7 +219,7 @@ def generate(
     _STATE = (ctx, staging, checks, outlined)
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, context, start_worker) as pool:
+        with ProcessPoolExecutor(workers, context, cacheuse.start_worker) as pool:
             futures = [pool.submit(_in_worker, task) for task in tasks]
             try:
                 if checks is not None:
@@ -278,7 +252,7 @@ def _result(
 ) -> tuple[list[tuple[str, list[FileRecord]]], list[Diagnostic]]:
     try:
         produced, found, used = future.result()
-        took_used(used)
+        cacheuse.took_used(used)
         return produced, found
     except Exception:  # any failure: do the task here, where errors are real
         # The same jobs write the same paths with the same bytes: whatever the worker wrote

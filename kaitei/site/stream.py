@@ -40,7 +40,7 @@ from ..load import content_dir, document_dirs, load_document
 from ..model import Document, Site
 from ..provenance import for_build
 from ..read.sitelinks import linked_documents, links_to_site
-from . import jobs, parallel
+from . import cacheuse, jobs
 from .diffpages import document_changes
 from .output import GENERATORS, SPLITTABLE, BuildContext, FileRecord
 from .write import write_output
@@ -82,12 +82,12 @@ def load_and_make(ctx: BuildContext, staging: Path, options: CheckOptions, doc_d
         document = load_document(doc_dir, root, out)
     sources = _outline_sources(out, document)
     if document is None:
-        return Loaded(None, tuple(out.items), sources, (), False, tuple(parallel.newly_used()))
+        return Loaded(None, tuple(out.items), sources, (), False, tuple(cacheuse.newly_used()))
     outline = document.outline()
     waits = links_to_site(document)
     if waits or any(d.severity == "error" for d in out.items):
         # Waits for step 2, or the build fails: its files would be thrown away.
-        return Loaded(outline, tuple(out.items), sources, (), waits, tuple(parallel.newly_used()))
+        return Loaded(outline, tuple(out.items), sources, (), waits, tuple(cacheuse.newly_used()))
     with frozen_objects():
         return _make(ctx, staging, options, document, outline, out, sources)
 
@@ -115,7 +115,7 @@ def _make(
             produced.append((name, records))
     ctx.renderer.forget()
     return Loaded(
-        outline, (*out.items, *found), sources, tuple(produced), False, tuple(parallel.newly_used())
+        outline, (*out.items, *found), sources, tuple(produced), False, tuple(cacheuse.newly_used())
     )
 
 
@@ -201,7 +201,7 @@ def load_and_make_all(
     results: dict[int, Loaded] = {}
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, context, parallel.start_worker) as pool:
+        with ProcessPoolExecutor(workers, context, cacheuse.start_worker) as pool:
             futures = {i: pool.submit(_in_worker, folders[i]) for i in order}
             for i in range(len(folders)):
                 results[i] = _result(ctx, staging, options, folders[i], futures[i])
@@ -216,7 +216,7 @@ def load_and_make_all(
         for path, text in loaded.sources:
             out.register_source(path, text)
         out.extend(loaded.diagnostics)
-        parallel.took_used(loaded.used)
+        cacheuse.took_used(loaded.used)
         produced += [(name, list(records)) for name, records in loaded.produced]
         if loaded.outline is not None:
             if loaded.waits:
