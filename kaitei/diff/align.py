@@ -27,6 +27,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
+from operator import add
 from typing import Literal
 
 from ..model import LanguageText
@@ -147,17 +149,20 @@ class Similarity:
         """The weights of `words`, from the number of top-level units that use each."""
         if self._counts is None:
             self._counts = [_part_counts(part, self._store) for part in self._parts]
-        idf, unseen, log = self._idf, self._unseen, math.log
-        total = max(self._corpus_size, 1)
+        words = list(words)
         if len(self._counts) == 2:  # align_groups: the two versions' articles
             first, second = (c.get for c in self._counts)
-            found = [(word, first(word, 0) + second(word, 0)) for word in words]
+            ns = list(map(add, map(first, words, repeat(0)), map(second, words, repeat(0))))
         else:
             gets = [c.get for c in self._counts]
-            found = [(word, sum([get(word, 0) for get in gets])) for word in words]
-        for word, n in found:
-            # Floored so that a word every unit has still counts a little.
-            idf[word] = max(log((total + 1) / (n + 0.5)), 0.05) if n else unseen
+            ns = [sum([get(word, 0) for get in gets]) for word in words]
+        # A weight depends only on how many units use the word: worked out once per count.
+        # Floored so that a word every unit has still counts a little.
+        total = max(self._corpus_size, 1)
+        weights = {
+            n: max(math.log((total + 1) / (n + 0.5)), 0.05) if n else self._unseen for n in set(ns)
+        }
+        self._idf.update(zip(words, map(weights.__getitem__, ns), strict=True))
 
     def weight(self, grams: frozenset[str]) -> float:
         idf = self._idf
