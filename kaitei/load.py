@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cache
+from . import cache, loadpool
 from .diagnostics import Collector, Diagnostic
 from .frontmatter import (
     load_mapping,
@@ -287,10 +287,13 @@ def document_dirs(root: Path) -> list[Path]:
     return sorted(p for p in content.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
-def load_site(root: Path, out: Collector) -> Site:
-    """Load every document under `root/content`; problems go to `out`, never raised."""
+def load_site(root: Path, out: Collector, *, workers: int = 1) -> Site:
+    """Load every document under `root/content`; problems go to `out`, never raised.
+
+    With `workers` > 1, a large site's documents are loaded by that many processes, this one
+    and forked ones (kaitei.loadpool): the same Site, diagnostics and cache state as a serial
+    load."""
     content = content_dir(root)
-    documents = []
     if not content.is_dir():
         out.add(
             ("content", 1, 1),
@@ -299,8 +302,9 @@ def load_site(root: Path, out: Collector) -> Site:
             code="no-content",
         )
         return Site(str(root), ())
-    for doc_dir in document_dirs(root):
-        document = load_document(doc_dir, root, out)
-        if document is not None:
-            documents.append(document)
-    return Site(str(root), tuple(documents))
+    doc_dirs = document_dirs(root)
+    if loadpool.usable(doc_dirs, workers):
+        documents = loadpool.load_documents(load_document, doc_dirs, root, out, workers)
+    else:
+        documents = [load_document(doc_dir, root, out) for doc_dir in doc_dirs]
+    return Site(str(root), tuple(d for d in documents if d is not None))
