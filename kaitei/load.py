@@ -306,5 +306,8 @@ def load_site(root: Path, out: Collector, *, workers: int = 1) -> Site:
     if loadpool.usable(doc_dirs, workers):
         documents = loadpool.load_documents(load_document, doc_dirs, root, out, workers)
     else:
-        documents = [load_document(doc_dir, root, out) for doc_dir in doc_dirs]
+        documents = []
+        for doc_dir in doc_dirs:
+            with loadpool.gc_paused():
+                documents.append(load_document(doc_dir, root, out))
     return Site(str(root), tuple(d for d in documents if d is not None))

@@ -334,3 +334,21 @@ def test_any_site_loads_the_same_in_workers(
         two = Cache(Path(work) / "two") if cached else None
         _assert_same(_load(root, 2, two), _load(root, 1, one))
         shutil.rmtree(root)
+
+
+def test_the_collector_runs_between_documents_not_inside_them(tmp_path: Path) -> None:
+    root = _synthetic(tmp_path, documents=3, versions=3)
+    collections: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.collect()
+    gc.callbacks.append(count)
+    try:
+        kaitei.load.load_site(root, Collector())
+    finally:
+        gc.callbacks.remove(count)
+    # The collector walks each new document once (it ran hundreds of times over their parts).
+    assert len(collections) <= 3
