@@ -34,7 +34,7 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -359,6 +359,36 @@ def _decode(data: bytes, kind: str, key: str, expected: type[T]) -> T:
     if not isinstance(value, expected):
         raise CorruptEntry(f"a {type(value).__name__}, expected a {expected.__name__}")
     return value
+
+
+# --- forked workers -----------------------------------------------------------------------------
+
+# A build's parent prunes every entry the build did not use, and knows only what it is told
+# its forked workers used (kaitei.loadpool, kaitei.site.parallel, kaitei.site.stream): each
+# worker reports, with every result, the entries it used since it last did.
+_REPORTED: set[Path] = set()  # in a worker: the entries already reported
+
+
+def start_worker() -> None:
+    """A forked worker's start: what the parent's cache had used is known to it already."""
+    store = current()
+    _REPORTED.clear()
+    _REPORTED.update(store.used if store is not None else ())  # the parent's, at the fork
+
+
+def newly_used() -> list[Path]:
+    """In a worker: the entries it used since it last said."""
+    store = current()
+    used = sorted(store.used - _REPORTED) if store is not None else []
+    _REPORTED.update(used)
+    return used
+
+
+def took_used(used: Iterable[Path]) -> None:
+    """In the parent: a worker used these entries."""
+    store = current()
+    if store is not None:
+        store.used.update(used)
 
 
 # --- the session ------------------------------------------------------------------------------

@@ -41,8 +41,6 @@ SHARE = True
 
 # What the workers inherit: set by the parent just before the pool forks them.
 _STATE: tuple[Loader, Path] | None = None
-# In a worker: the cache entries already reported to the parent (as in kaitei.site.parallel).
-_REPORTED: set[Path] = set()
 
 # What a worker sends back for one document (see `_in_worker`).
 Loaded = tuple[
@@ -62,7 +60,7 @@ def usable(doc_dirs: Sequence[Path], workers: int) -> bool:
         workers > 1
         and len(doc_dirs) > 1
         and "fork" in multiprocessing.get_all_start_methods()
-        and sum(_size(doc_dir) for doc_dir in doc_dirs) >= MIN_VERSIONS
+        and sum(size(doc_dir) for doc_dir in doc_dirs) >= MIN_VERSIONS
     )
 
 
@@ -71,7 +69,7 @@ def load_documents(
 ) -> list[Document | None]:
     """`load(doc_dir, root, out)` of every folder, in order, by `workers` processes: this one
     and `workers` - 1 forked ones (none when the cache between builds holds the documents)."""
-    sizes = [_size(doc_dir) for doc_dir in doc_dirs]
+    sizes = [size(doc_dir) for doc_dir in doc_dirs]
     # The workers take the largest first (one started last would leave the others idle);
     # this process takes the smallest, from the other end: a document loaded here is not
     # pickled twice, and a cached one is not unpickled twice.
@@ -201,7 +199,7 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _size(doc_dir: Path) -> int:
+def size(doc_dir: Path) -> int:
     """A document's share of the work, roughly: its version folders (one listing, no walk)."""
     try:
         return sum(1 for _ in doc_dir.iterdir())
@@ -217,9 +215,7 @@ def _texts(document: Document | None) -> list[LanguageText]:
 
 def _start_worker() -> None:
     gc.enable()  # forked while the parent's collector was paused: each task pauses its own
-    store = between_builds.current()
-    _REPORTED.clear()
-    _REPORTED.update(store.used if store is not None else ())  # the parent's, at the fork
+    between_builds.start_worker()
 
 
 def _in_worker(doc_dir: Path) -> Loaded:
@@ -244,8 +240,7 @@ def _in_worker(doc_dir: Path) -> Loaded:
         store.text_keys.pop(id(text), None)
         if key is not None:
             store.memory.pop(key, None)
-    used = sorted(store.used - _REPORTED)
-    _REPORTED.update(used)
+    used = between_builds.newly_used()
     return (
         document,
         tuple(out.items),

@@ -32,11 +32,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
+from .. import cache as between_builds
 from ..check import Changes
 from ..diagnostics import Collector, Diagnostic
 from ..model import Document, Site
 from ..provenance import for_build
-from . import cacheuse, jobs, stream
+from . import jobs, stream
 from .diffpages import document_changes
 from .output import GENERATORS, SPLITTABLE, WHOLE, BuildContext, FileRecord, Portion
 from .pages import diff_pairs
@@ -188,7 +189,7 @@ def _in_worker(
     assert _STATE is not None, "the pool forks after _STATE is set"
     ctx, staging, checks, outlined = _STATE
     produced, found = run_task(ctx, staging, task, checks, outlined)
-    return produced, found, cacheuse.newly_used()
+    return produced, found, between_builds.newly_used()
 
 
 def generate(
@@ -219,7 +220,7 @@ def generate(
     _STATE = (ctx, staging, checks, outlined)
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, context, cacheuse.start_worker) as pool:
+        with ProcessPoolExecutor(workers, context, between_builds.start_worker) as pool:
             futures = [pool.submit(_in_worker, task) for task in tasks]
             try:
                 if checks is not None:
@@ -252,7 +253,7 @@ def _result(
 ) -> tuple[list[tuple[str, list[FileRecord]]], list[Diagnostic]]:
     try:
         produced, found, used = future.result()
-        cacheuse.took_used(used)
+        between_builds.took_used(used)
         return produced, found
     except Exception:  # any failure: do the task here, where errors are real
         # The same jobs write the same paths with the same bytes: whatever the worker wrote

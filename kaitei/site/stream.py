@@ -37,10 +37,11 @@ from .. import cache as between_builds
 from ..check import CheckOptions, Finish, load_check_modules
 from ..diagnostics import Collector, Diagnostic
 from ..load import content_dir, document_dirs, load_document
+from ..loadpool import gc_paused, size
 from ..model import Document, Site
 from ..provenance import for_build
 from ..read.sitelinks import linked_documents, links_to_site
-from . import cacheuse, jobs
+from . import jobs
 from .diffpages import document_changes
 from .output import GENERATORS, SPLITTABLE, BuildContext, FileRecord
 from .write import write_output
@@ -78,16 +79,20 @@ def load_and_make(ctx: BuildContext, staging: Path, options: CheckOptions, doc_d
     """Step 1 for one document folder, in whatever process calls it."""
     root = Path(ctx.root)
     out = Collector()
-    with paused_collector():
+    with gc_paused():
         document = load_document(doc_dir, root, out)
     sources = _outline_sources(out, document)
     if document is None:
-        return Loaded(None, tuple(out.items), sources, (), False, tuple(cacheuse.newly_used()))
+        return Loaded(
+            None, tuple(out.items), sources, (), False, tuple(between_builds.newly_used())
+        )
     outline = document.outline()
     waits = links_to_site(document)
     if waits or any(d.severity == "error" for d in out.items):
         # Waits for step 2, or the build fails: its files would be thrown away.
-        return Loaded(outline, tuple(out.items), sources, (), waits, tuple(cacheuse.newly_used()))
+        return Loaded(
+            outline, tuple(out.items), sources, (), waits, tuple(between_builds.newly_used())
+        )
     with frozen_objects():
         return _make(ctx, staging, options, document, outline, out, sources)
 
@@ -115,21 +120,13 @@ def _make(
             produced.append((name, records))
     ctx.renderer.forget()
     return Loaded(
-        outline, (*out.items, *found), sources, tuple(produced), False, tuple(cacheuse.newly_used())
+        outline,
+        (*out.items, *found),
+        sources,
+        tuple(produced),
+        False,
+        tuple(between_builds.newly_used()),
     )
-
-
-@contextmanager
-def paused_collector() -> Iterator[None]:
-    """No cyclic garbage collection while a document loads: it is a tree of long-lived
-    objects, which the collector would walk again and again (about 12% of a task)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @contextmanager
@@ -195,13 +192,13 @@ def load_and_make_all(
     options = CheckOptions(root, as_of, strict)
     ctx.cache[NAMES_KEY] = frozenset(names)
     for_build(ctx)  # git history, read once before the fork
-    sizes = [_size(folder) for folder in folders]
+    sizes = [size(folder) for folder in folders]
     order = sorted(range(len(folders)), key=lambda i: (-sizes[i], i))  # the largest first
     _STATE = (ctx, staging, options)
     results: dict[int, Loaded] = {}
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, context, cacheuse.start_worker) as pool:
+        with ProcessPoolExecutor(workers, context, between_builds.start_worker) as pool:
             futures = {i: pool.submit(_in_worker, folders[i]) for i in order}
             for i in range(len(folders)):
                 results[i] = _result(ctx, staging, options, folders[i], futures[i])
@@ -216,7 +213,7 @@ def load_and_make_all(
         for path, text in loaded.sources:
             out.register_source(path, text)
         out.extend(loaded.diagnostics)
-        cacheuse.took_used(loaded.used)
+        between_builds.took_used(loaded.used)
         produced += [(name, list(records)) for name, records in loaded.produced]
         if loaded.outline is not None:
             if loaded.waits:
@@ -233,14 +230,6 @@ def _result(
         return future.result()
     except Exception:  # any failure: do it here, where errors are real
         return load_and_make(ctx, staging, options, folder)
-
-
-def _size(folder: Path) -> int:
-    """A document's share of the work, roughly: its version folders (one listing)."""
-    try:
-        return sum(1 for _ in folder.iterdir())
-    except OSError:
-        return 0
 
 
 def whole_site(site: Site, index: int) -> tuple[Site, Collector]:
