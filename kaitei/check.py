@@ -101,8 +101,11 @@ def load_check_modules() -> None:
         importlib.import_module(name)
 
 
-def check_site(root: Path, as_of: dt.date, strict: bool = False) -> tuple[Site, list[Diagnostic]]:
-    site, _, finish = start_check(root, as_of, strict)
+def check_site(
+    root: Path, as_of: dt.date, strict: bool = False, *, workers: int = 1
+) -> tuple[Site, list[Diagnostic]]:
+    """Load and check the site; `workers` > 1 loads a large one on that many cores."""
+    site, _, finish = start_check(root, as_of, strict, workers=workers)
     return site, finish()
 
 
@@ -161,12 +164,15 @@ def check_one(
     check_site_links(site, out, options.as_of, sources=(document,))
 
 
-def start_check(root: Path, as_of: dt.date, strict: bool = False) -> tuple[Site, bool, Finish]:
-    """Load the site; return it, whether loading found no error, and the function that runs
-    every check and returns all diagnostics (`kaitei build` generates pages meanwhile)."""
+def start_check(
+    root: Path, as_of: dt.date, strict: bool = False, *, workers: int = 1
+) -> tuple[Site, bool, Finish]:
+    """Load the site (`workers`: see kaitei.loadpool); return it, whether loading found no
+    error, and the function that runs every check and returns all diagnostics (`kaitei
+    build` generates pages meanwhile)."""
     load_check_modules()
     out = Collector()
-    site = load_site(root, out)
+    site = load_site(root, out, workers=workers)
     loaded_cleanly = not any(d.severity == "error" for d in out.items)
     return site, loaded_cleanly, Finish(site, out, CheckOptions(root, as_of, strict))
 

@@ -19,6 +19,7 @@ import collections
 import contextlib
 import gc
 import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -52,6 +53,13 @@ Loaded = tuple[
     int,  # cache hits
     int,  # cache misses
 ]
+
+
+def available_cores() -> int:
+    """The cores this process may use (the CPU affinity mask, not the machine's count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def usable(doc_dirs: Sequence[Path], workers: int) -> bool:

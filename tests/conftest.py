@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import settings
@@ -23,6 +26,18 @@ os.environ.setdefault("KAITEI_PDF", "0")
 # by the benchmarks; a test that means a deadline (the YAML fuzz test's 2 s) still sets one.
 settings.register_profile("kaitei", deadline=None)
 settings.load_profile("kaitei")
+
+
+def bench_module() -> ModuleType:
+    """benchmarks/bench_build.py, whose synthetic content generator the tests reuse."""
+    if "bench_build" in sys.modules:
+        return sys.modules["bench_build"]
+    spec = importlib.util.spec_from_file_location("bench_build", ROOT / "benchmarks/bench_build.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_build"] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

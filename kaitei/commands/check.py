@@ -8,6 +8,7 @@ from pathlib import Path
 from ..cache import ONE_SHOT_MEMORY, open_cache, session
 from ..check import check_site
 from ..diagnostics import to_json
+from ..loadpool import available_cores
 from ..site.build import read_config, resolve_as_of
 from ..site.siteurl import site_url_problems
 
@@ -30,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     as_of = resolve_as_of(args.root, args.as_of)
     # A check uses a part of what a build uses: it reads and adds entries, never prunes.
     with session(None if args.no_cache else open_cache(args.root, memory_limit=ONE_SHOT_MEMORY)):
-        _, diagnostics = check_site(args.root, as_of, args.strict)
+        _, diagnostics = check_site(args.root, as_of, args.strict, workers=available_cores())
     diagnostics = sorted(
         [*diagnostics, *site_url_problems(args.root, read_config(args.root).base_url)]
     )

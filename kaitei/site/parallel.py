@@ -25,7 +25,6 @@ so a real error surfaces with its own traceback and a lost worker costs time, no
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Collection, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -35,6 +34,7 @@ from typing import Protocol
 from .. import cache as between_builds
 from ..check import Changes
 from ..diagnostics import Collector, Diagnostic
+from ..loadpool import available_cores
 from ..model import Document, Site
 from ..provenance import for_build
 from . import jobs, stream
@@ -87,9 +87,7 @@ class Task:
 
 def available_workers() -> int:
     """The cores this process may use (the CPU affinity mask, not the machine's count)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+    return available_cores()
 
 
 def usable(versions: int) -> bool:

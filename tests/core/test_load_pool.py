@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import gc
-import importlib.util
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -24,23 +22,13 @@ from kaitei.diagnostics import Collector, Diagnostic
 from kaitei.diff.changeset import ChangeSet, diff_texts
 from kaitei.model import Document, Site
 
+from ..conftest import bench_module
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _bench() -> ModuleType:
-    """benchmarks/bench_build.py, whose synthetic content generator the tests reuse."""
-    if "bench_build" in sys.modules:
-        return sys.modules["bench_build"]
-    spec = importlib.util.spec_from_file_location("bench_build", ROOT / "benchmarks/bench_build.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_build"] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 def _synthetic(work: Path, documents: int = 4, versions: int = 3) -> Path:
-    root: Path = _bench().make_site(work, documents, versions, 2)[0]
+    root: Path = bench_module().make_site(work, documents, versions, 2)[0]
     return root
 
 
@@ -50,7 +38,7 @@ class Load:
 
     site: Site
     items: list[Diagnostic]
-    sources: dict[str, list[str]]
+    sources: dict[str, str]
     keys: list[str | None]  # each text's cache key, in site order
     used: set[str]  # cache entries used, relative to the cache folder
     hits: int
@@ -352,3 +340,23 @@ def test_the_collector_runs_between_documents_not_inside_them(tmp_path: Path) ->
         gc.callbacks.remove(count)
     # The collector walks each new document once (it ran hundreds of times over their parts).
     assert len(collections) <= 3
+
+
+def test_kaitei_check_loads_a_large_site_on_every_core(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kaitei.cli import main
+
+    root = _synthetic(tmp_path)
+    pooled: list[int] = []
+    real = loadpool.load_documents
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        pooled.append(args[-1] if len(args) >= 5 else kwargs["workers"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loadpool, "load_documents", spy)
+    monkeypatch.setattr(loadpool, "available_cores", lambda: 2)
+    monkeypatch.setattr(loadpool, "MIN_VERSIONS", 1)
+    assert main(["check", "--root", str(root), "--as-of", "2026-11-25", "--no-cache"]) == 0
+    assert pooled == [2]

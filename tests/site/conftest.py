@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import shutil
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from kaitei.site.build import collect, load_checked
 from kaitei.site.output import OutputFile
+
+from ..conftest import bench_module
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE_URL = "https://policies.example.com/"
@@ -60,24 +59,12 @@ def tree(root: Path) -> dict[str, bytes]:
     }
 
 
-def _bench() -> ModuleType:
-    """benchmarks/bench_build.py, whose synthetic content generator the tests reuse."""
-    if "bench_build" in sys.modules:
-        return sys.modules["bench_build"]
-    spec = importlib.util.spec_from_file_location("bench_build", ROOT / "benchmarks/bench_build.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_build"] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Four documents of five versions in two languages: diffs against predecessors and
     against the version in force, notices, several documents per worker."""
     root = tmp_path_factory.mktemp("synthetic")
-    bench = _bench()
+    bench = bench_module()
     bench.write_synthetic_content(root, 4, 5)
     bench.prepare_kaitei_site(root)
     return root

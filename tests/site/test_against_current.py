@@ -15,7 +15,8 @@ from kaitei.model import DEFAULT_DIFF_AGAINST_CURRENT
 from kaitei.site.build import collect, load_checked
 from kaitei.site.pages import compared_with_current, diff_pairs
 
-from .conftest import BASE_URL, _bench
+from ..conftest import bench_module
+from .conftest import BASE_URL
 
 AS_OF = dt.date(2026, 11, 25)
 VERSIONS = 7  # all in force before AS_OF: the last is current
@@ -23,7 +24,7 @@ VERSIONS = 7  # all in force before AS_OF: the last is current
 
 def _site(tmp: Path, setting: str | None) -> Path:
     root = tmp / (setting or "default").replace(" ", "-")
-    bench = _bench()
+    bench = bench_module()
     bench.write_synthetic_content(root, 1, VERSIONS)
     bench.prepare_kaitei_site(root)
     if setting is not None:
