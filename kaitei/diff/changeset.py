@@ -314,7 +314,7 @@ def _pair(match: Match, anchors: dict[str, str], side: Callable[[Unit], Side]) -
     if not (edits or heading_edits) and _unchanged(match, old, new, anchors, children):
         return Pair(
             new.level, "unchanged", side(old), side(new), edits, heading_edits, children,
-            kinds=_UNCHANGED, partner=match.partner,
+            False, False, (), _UNCHANGED, match.partner,
         )  # fmt: skip
     number_changed = old.number != new.number
     wording = (
@@ -442,6 +442,8 @@ def _changed_here(pair: Pair) -> bool:
 
 
 def _flag(pair: Pair, others: dict[str, dict[tuple[str, str], Pair]]) -> Pair:
+    if _quiet(pair):
+        return pair  # nothing changed here or below: nothing to flag
     children = tuple([_flag(c, others) for c in pair.children])
     unchanged_in: tuple[str, ...] = ()
     if _changed_here(pair):
@@ -453,6 +455,12 @@ def _flag(pair: Pair, others: dict[str, dict[tuple[str, str], Pair]]) -> Pair:
     if unchanged_in == pair.unchanged_in and all(map(operator.is_, children, pair.children)):
         return pair  # nothing to flag here or below (most pairs): no copy
     return replace(pair, children=children, unchanged_in=unchanged_in)
+
+
+def _quiet(pair: Pair) -> bool:
+    """An unchanged pair not yet flagged: `_pair` names a pair unchanged only when every
+    pair below it is unchanged too, so no pair of its subtree changed here."""
+    return pair.kinds == _UNCHANGED and not pair.unchanged_in
 
 
 def _changed_below(pair: Pair) -> bool:

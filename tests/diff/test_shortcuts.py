@@ -251,6 +251,53 @@ def _same_partition(keys: list[Hashable], prints: list[Hashable]) -> None:
         assert by_print.setdefault(print_, key) == key
 
 
+def test_a_pair_named_unchanged_has_only_unchanged_pairs_below() -> None:
+    # What _flag's shortcut relies on, checked on every pair of the random diffs below.
+    pairs: list[Pair] = []
+
+    @FAST
+    @given(versions(), st.booleans())
+    def collect(case: tuple[tuple[Unit, ...], tuple[Unit, ...], Guide], guided: bool) -> None:
+        old, new, guide = case
+        matches = align_groups({"articles": old}, {"articles": new}, guide if guided else None)
+        with patch.object(changeset, "_unchanged", lambda *args: False):
+            for pair in diff_units("doc", "ja", matches, "1", "2").walk():
+                if pair.kinds == ("unchanged",):
+                    assert all(p.kinds == ("unchanged",) for p in pair.walk())
+                    assert not any(changeset._changed_here(p) for p in pair.walk())
+                    pairs.append(pair)
+
+    collect()
+    assert pairs
+
+
+@st.composite
+def two_languages(draw: st.DrawFn) -> tuple[tuple[Unit, ...], tuple[Unit, ...], tuple[Unit, ...]]:
+    """One version's articles and two revisions of them: the same revision in two languages,
+    each reworded in its own places."""
+    old = tuple(draw(st.lists(trees(), min_size=1, max_size=3)))
+    return old, tuple(draw(revised(u)) for u in old), tuple(draw(revised(u)) for u in old)
+
+
+@FAST
+@given(two_languages())
+def test_flags_skip_only_subtrees_with_nothing_to_flag(
+    case: tuple[tuple[Unit, ...], tuple[Unit, ...], tuple[Unit, ...]],
+) -> None:
+    old, ja, en = case
+    raw = {
+        lang: diff_units("doc", lang, align_groups({"articles": old}, {"articles": new}), "1", "2")
+        for lang, new in (("ja", ja), ("en", en))
+    }
+    tables = {lang: {p.key: p for p in result.walk()} for lang, result in raw.items()}
+    for lang, result in raw.items():
+        others = {other: table for other, table in tables.items() if other != lang}
+        fast = [changeset._flag(p, others) for p in result.pairs]
+        with patch.object(changeset, "_quiet", lambda *args: False):
+            slow = [changeset._flag(p, others) for p in result.pairs]
+        assert fast == slow
+
+
 def test_the_sample_diffs_are_those_of_the_long_way(sample: Document) -> None:
     versions_ = [v.id for v in sample.versions]
     cache = DiffCache()
@@ -261,6 +308,7 @@ def test_the_sample_diffs_are_those_of_the_long_way(sample: Document) -> None:
                 patch.object(align, "_guide_agrees", lambda *args: False),
                 patch.object(align, "_same", _same_node_by_node),
                 patch.object(changeset, "_unchanged", lambda *args: False),
+                patch.object(changeset, "_quiet", lambda *args: False),
             ):
                 slow = changesets(sample, old, new)
             assert fast == slow, (old, new)
