@@ -247,6 +247,12 @@ class Cache:
     def remember_text(self, text: Any, key: str) -> None:
         self.text_keys[id(text)] = (text, key)
 
+    def forget_texts(self, texts: Iterable[Any]) -> None:
+        """Let these texts go: no diff asks for their keys again (a process that is done
+        with a document, kaitei.loadpool and kaitei.site.stream). Each key holds its text."""
+        for text in texts:
+            self.text_keys.pop(id(text), None)
+
     def text_key(self, text: Any) -> str | None:
         entry = self.text_keys.get(id(text))
         return entry[1] if entry is not None and entry[0] is text else None

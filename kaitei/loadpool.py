@@ -244,8 +244,8 @@ def _in_worker(doc_dir: Path) -> Loaded:
         return document, tuple(out.items), sources, (), [], 0, 0
     keys = tuple(store.text_key(text) for text in texts)
     # The parent keeps the texts and their keys: the worker need not (nor grow with them).
-    for text, key in zip(texts, keys, strict=True):
-        store.text_keys.pop(id(text), None)
+    store.forget_texts(texts)
+    for key in keys:
         if key is not None:
             store.memory.pop(key, None)
     used = between_builds.newly_used()

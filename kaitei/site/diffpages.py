@@ -239,7 +239,12 @@ def _start_document(ctx: BuildContext, document: Document) -> None:
     """Drop the previous document's diff work: another document shares none of its texts,
     and keeping every document's would hold the whole site's diffs in memory."""
     if ctx.cache.get(OWNER_KEY) != document.id:
-        for key in (CACHE_KEY, FRAGMENTS_KEY, DIFFS_KEY):
-            ctx.cache.pop(key, None)
+        forget_diffs(ctx)
         ctx.renderer.forget()
         ctx.cache[OWNER_KEY] = document.id
+
+
+def forget_diffs(ctx: BuildContext) -> None:
+    """Drop the diff work kept for the last document (its ChangeSets, units, HTML)."""
+    for key in (CACHE_KEY, FRAGMENTS_KEY, DIFFS_KEY, OWNER_KEY):
+        ctx.cache.pop(key, None)

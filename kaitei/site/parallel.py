@@ -171,14 +171,19 @@ def run_task(
     if outlined and task.document is not None:
         whole, sources = stream.whole_site(ctx.site, task.document)
         ctx = replace(ctx, site=whole)
-    if task.check and task.document is not None and checks is not None:
-        document = ctx.site.documents[task.document]
-        found = checks.document(document, document_changes(ctx), ctx.site, sources)
-    produced = []
-    for name, portion in task.jobs:
-        job_ctx = replace(ctx, portion=portion)
-        produced.append((name, [write_output(staging, o) for o in GENERATORS[name](job_ctx)]))
-    return produced, found
+    try:
+        if task.check and task.document is not None and checks is not None:
+            document = ctx.site.documents[task.document]
+            found = checks.document(document, document_changes(ctx), ctx.site, sources)
+        produced = []
+        for name, portion in task.jobs:
+            job_ctx = replace(ctx, portion=portion)
+            records = [write_output(staging, o) for o in GENERATORS[name](job_ctx)]
+            produced.append((name, records))
+        return produced, found
+    finally:
+        if sources is not None:  # documents were loaded whole for this task
+            stream.forget(ctx, *ctx.site.documents)
 
 
 def _in_worker(

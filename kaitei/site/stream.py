@@ -42,7 +42,7 @@ from ..model import Document, Site
 from ..provenance import for_build
 from ..read.sitelinks import linked_documents, links_to_site
 from . import jobs
-from .diffpages import document_changes
+from .diffpages import document_changes, forget_diffs
 from .output import GENERATORS, SPLITTABLE, BuildContext, FileRecord
 from .write import write_output
 
@@ -86,15 +86,17 @@ def load_and_make(ctx: BuildContext, staging: Path, options: CheckOptions, doc_d
         return Loaded(
             None, tuple(out.items), sources, (), False, tuple(between_builds.newly_used())
         )
-    outline = document.outline()
-    waits = links_to_site(document)
-    if waits or any(d.severity == "error" for d in out.items):
-        # Waits for step 2, or the build fails: its files would be thrown away.
-        return Loaded(
-            outline, tuple(out.items), sources, (), waits, tuple(between_builds.newly_used())
-        )
-    with frozen_objects():
-        return _make(ctx, staging, options, document, outline, out, sources)
+    try:
+        outline = document.outline()
+        waits = links_to_site(document)
+        if waits or any(d.severity == "error" for d in out.items):
+            # Waits for step 2, or the build fails: its files would be thrown away.
+            used = tuple(between_builds.newly_used())
+            return Loaded(outline, tuple(out.items), sources, (), waits, used)
+        with frozen_objects():
+            return _make(ctx, staging, options, document, outline, out, sources)
+    finally:
+        forget(ctx, document)
 
 
 def _make(
@@ -118,7 +120,6 @@ def _make(
             job_ctx = replace(task_ctx, portion=jobs.portion(numbers))
             records = tuple(write_output(staging, o) for o in GENERATORS[name](job_ctx))
             produced.append((name, records))
-    ctx.renderer.forget()
     return Loaded(
         outline,
         (*out.items, *found),
@@ -138,6 +139,17 @@ def frozen_objects() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+def forget(ctx: BuildContext, *documents: Document) -> None:
+    """A worker is done with these documents: what it kept of them goes (the cache's keys
+    of their texts, which hold the texts, and the diff pages' tables), so that a worker
+    holds one document at a time, whatever the number it makes."""
+    store = between_builds.current()
+    if store is not None:
+        store.forget_texts(t for d in documents for v in d.versions for t in v.texts)
+    forget_diffs(ctx)
+    ctx.renderer.forget()
 
 
 def _names(ctx: BuildContext) -> frozenset[str]:

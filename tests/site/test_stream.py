@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kaitei.cache import Cache, session
+from kaitei.check import CheckOptions, load_check_modules
 from kaitei.diagnostics import Diagnostic, KaiteiError
+from kaitei.load import document_dirs
 from kaitei.model import Site
-from kaitei.site import parallel, stream
-from kaitei.site.build import BuildResult, build
+from kaitei.site import diffpages, parallel, stream
+from kaitei.site.build import BuildResult, build, prepare_context
 from kaitei.site.output import BuildContext
 
 from .conftest import AFTER, ROOT, tree
@@ -155,3 +158,31 @@ def test_only_a_large_site_with_a_cache_and_a_pool_streams(
     assert not stream.wanted(synthetic, 2)  # no cache: a second load would parse again
     shutil.rmtree(synthetic / ".kaitei-cache-test")
     assert os.cpu_count()
+
+
+def test_a_worker_keeps_nothing_of_a_document_it_is_done_with(
+    synthetic: Path, tmp_path: Path
+) -> None:
+    # A worker makes document after document: what it kept of one (the cache's keys of its
+    # texts, which hold the texts; the diff pages' tables) would add up to the whole site.
+    root = tmp_path / "root"
+    shutil.copytree(synthetic, root, ignore=shutil.ignore_patterns("build", ".kaitei-cache"))
+    _link(root, "policy-02", "../../policy-04/")  # one waits for step 2: its task too
+    load_check_modules()
+    ctx, _, names = prepare_context(Site(str(root), ()), AS_OF, root, "", None, False)
+    ctx.cache[stream.NAMES_KEY] = frozenset(names)
+    options = CheckOptions(root, AS_OF)
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    with session(Cache(tmp_path / "cache")) as store:
+        assert store is not None
+        loaded = [stream.load_and_make(ctx, staging, options, f) for f in document_dirs(root)]
+        assert [bool(x.produced) for x in loaded] == [True, False, True, True]
+        assert store.text_keys == {}
+        assert not {diffpages.CACHE_KEY, diffpages.DIFFS_KEY} & set(ctx.cache)
+        outlines = Site(str(root), tuple(x.outline for x in loaded if x.outline is not None))
+        task = next(t for t in parallel.plan(replace(ctx, site=outlines), names, 2, True, True)
+                    if t.document == 1)  # fmt: skip
+        parallel.run_task(replace(ctx, site=outlines), staging, task, outlined=True)
+        assert store.text_keys == {}
+        assert not {diffpages.CACHE_KEY, diffpages.DIFFS_KEY} & set(ctx.cache)
