@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -186,3 +187,29 @@ def test_a_worker_keeps_nothing_of_a_document_it_is_done_with(
         parallel.run_task(replace(ctx, site=outlines), staging, task, outlined=True)
         assert store.text_keys == {}
         assert not {diffpages.CACHE_KEY, diffpages.DIFFS_KEY} & set(ctx.cache)
+
+
+# Set by the test below: the parent's pid and the file a dying worker leaves behind.
+_DYING: tuple[int, Path] | None = None
+_REAL_IN_WORKER = stream._in_worker
+
+
+def _dying_in_worker(doc_dir: Path) -> stream.Loaded:
+    """stream._in_worker, but the worker given policy-02 dies. Module-level: the pool
+    pickles the function it calls by name."""
+    assert _DYING is not None
+    parent, died = _DYING
+    if os.getpid() != parent and doc_dir.name == "policy-02":
+        died.touch()
+        os._exit(3)  # as if killed: the pool breaks, every unfinished folder is redone
+    return _REAL_IN_WORKER(doc_dir)
+
+
+def test_a_dying_worker_costs_time_not_output(
+    streaming: list[Site], synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    died = tmp_path / "died"
+    monkeypatch.setattr(sys.modules[__name__], "_DYING", (os.getpid(), died))
+    monkeypatch.setattr(stream, "_in_worker", _dying_in_worker)
+    _compare(synthetic, tmp_path, AS_OF.isoformat(), streaming)
+    assert died.exists()
