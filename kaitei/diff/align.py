@@ -89,8 +89,9 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f々〆�
 
 
 # Kept by text: a unit unchanged from one version to the next (most of them) is another
-# unit object with the same words. Bounded: a build diffs one document at a time.
-@lru_cache(maxsize=2048)
+# unit object with the same words. Bounded (an article's words are some 20 KB, so this holds
+# some 20 MB): a build diffs one document at a time.
+@lru_cache(maxsize=1024)
 def _tokens(text: str) -> frozenset[str]:
     """Words for spaced scripts, character pairs for Japanese and Chinese (no spaces there)."""
     if not _CJK.search(text):
