@@ -24,10 +24,13 @@ again, so that its checks report every problem as they always do.
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import functools
 import gc
 import multiprocessing
-from collections.abc import Iterator, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -150,6 +153,27 @@ def forget(ctx: BuildContext, *documents: Document) -> None:
         store.forget_texts(t for d in documents for v in d.versions for t in v.texts)
     forget_diffs(ctx)
     ctx.renderer.forget()
+    give_back_memory()
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl, …): nothing to call
+        return None
+    return trim
+
+
+def give_back_memory() -> None:
+    """Return the heap a finished document left free to the system. glibc keeps it, and a
+    worker's next document did not reuse it all: a worker that made 25 documents of 500
+    texts each grew by about 60 MB a document, to 1.7 GB (with this: about 200 MB)."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def _names(ctx: BuildContext) -> frozenset[str]:
