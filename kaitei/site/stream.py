@@ -74,6 +74,8 @@ class Loaded:
     used: tuple[Path, ...]  # cache entries
 
 
+NAMES_KEY = "kaitei.site.stream.names"  # BuildContext.cache: the generators taking part
+
 # What the workers inherit: set by the parent just before the pool forks them.
 _STATE: tuple[BuildContext, Path, CheckOptions] | None = None
 
@@ -179,9 +181,6 @@ def give_back_memory() -> None:
 def _names(ctx: BuildContext) -> frozenset[str]:
     names: frozenset[str] = ctx.cache[NAMES_KEY]
     return names
-
-
-NAMES_KEY = "kaitei.site.stream.names"  # BuildContext.cache: the generators taking part
 
 
 def _outline_sources(out: Collector, document: Document | None) -> tuple[tuple[str, str], ...]:
